@@ -1,0 +1,192 @@
+"""A tiny logic layer with two backends: Python ints/bools and Z3 terms.
+
+The reference pump's ``step`` is written once on these functions and never branches
+on state with a Python ``if``. Given Python values they compute Python values (fast,
+exact, concrete runs); given Z3 terms they build Z3 terms (symbolic runs that the
+prover checks). Every function is total on its backend.
+
+Arithmetic is linear integer arithmetic: the only division is by a positive
+*constant* (:func:`div_const`), which Z3 decides exactly, so proofs stay in LIA.
+Not checked here: overflow (Python ints and Z3 Ints are unbounded; the model keeps
+its values in ranges that the properties bound).
+
+>>> ite(True, 1, 2), min_(3, 4), clamp(12, 0, 10)
+(1, 3, 10)
+>>> import z3
+>>> x = z3.Int("x")
+>>> z3.simplify(z3.substitute(min_(x, 4), (x, z3.IntVal(3))))
+3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias, TypeVar
+
+import z3
+
+__all__ = [
+    "Bool",
+    "Int",
+    "and_",
+    "clamp",
+    "div_const",
+    "div_var",
+    "eq",
+    "ite",
+    "is_concrete",
+    "max_",
+    "min_",
+    "mod_const",
+    "mod_var",
+    "not_",
+    "or_",
+    "set_add",
+    "set_contains",
+    "sum_",
+]
+
+Int: TypeAlias = Any  # int | z3.ArithRef
+Bool: TypeAlias = Any  # bool | z3.BoolRef
+T = TypeVar("T")
+
+
+def is_concrete(value: Any) -> bool:
+    """True for Python ints/bools (the concrete backend)."""
+    return not isinstance(value, z3.ExprRef)
+
+
+def ite(cond: Bool, then: T, other: T) -> T:
+    """``then if cond else other`` on either backend."""
+    if is_concrete(cond):
+        return then if cond else other
+    if is_concrete(then) and is_concrete(other) and then == other:
+        return then
+    result: T = z3.If(cond, then, other)
+    return result
+
+
+def not_(value: Bool) -> Bool:
+    return (not value) if is_concrete(value) else z3.Not(value)
+
+
+def and_(*values: Bool) -> Bool:
+    """Conjunction; short-circuits on concrete ``False``."""
+    symbolic = []
+    for value in values:
+        if is_concrete(value):
+            if not value:
+                return False
+        else:
+            symbolic.append(value)
+    if not symbolic:
+        return True
+    return symbolic[0] if len(symbolic) == 1 else z3.And(*symbolic)
+
+
+def or_(*values: Bool) -> Bool:
+    """Disjunction; short-circuits on concrete ``True``."""
+    symbolic = []
+    for value in values:
+        if is_concrete(value):
+            if value:
+                return True
+        else:
+            symbolic.append(value)
+    if not symbolic:
+        return False
+    return symbolic[0] if len(symbolic) == 1 else z3.Or(*symbolic)
+
+
+def eq(a: Any, b: Any) -> Bool:
+    """Equality that stays a Python bool on concrete values."""
+    return a == b
+
+
+def min_(a: Int, b: Int) -> Int:
+    return ite(a <= b, a, b)
+
+
+def max_(a: Int, b: Int) -> Int:
+    return ite(a >= b, a, b)
+
+
+def clamp(value: Int, low: Int, high: Int) -> Int:
+    """``value`` limited to ``[low, high]`` (``low <= high`` assumed)."""
+    return min_(max_(value, low), high)
+
+
+def div_const(value: Int, divisor: int) -> Int:
+    """Floor division by a positive constant (Z3's ``div`` floors for positive divisors)."""
+    if divisor <= 0:
+        raise ValueError(f"divisor must be a positive constant, got {divisor}")
+    if is_concrete(value):
+        return value // divisor
+    return value / divisor
+
+
+def mod_const(value: Int, divisor: int) -> Int:
+    """Non-negative remainder by a positive constant, as Python's ``%`` and Z3's ``mod``."""
+    if divisor <= 0:
+        raise ValueError(f"divisor must be a positive constant, got {divisor}")
+    if is_concrete(value):
+        return value % divisor
+    return value % divisor
+
+
+def sum_(values: Iterable[Int]) -> Int:
+    """Sum of a bounded sequence of terms."""
+    items: Sequence[Int] = list(values)
+    concrete = [v for v in items if is_concrete(v)]
+    symbolic = [v for v in items if not is_concrete(v)]
+    total: Int = sum(concrete)
+    if not symbolic:
+        return total
+    term = z3.Sum(*symbolic) if len(symbolic) > 1 else symbolic[0]
+    return term + total if total else term
+
+
+def div_var(value: Int, divisor: Int) -> Int:
+    """Floor division by a positive divisor that may be symbolic.
+
+    Concretely ``//``. Symbolically, a divisor that is an ``If`` over constants is
+    distributed (``a / If(c, 30, 60)`` → ``If(c, a / 30, a / 60)``) so that the
+    division stays linear; only a truly free divisor becomes nonlinear ``div``.
+    """
+    if is_concrete(divisor):
+        return div_const(value, divisor) if divisor > 0 else 0
+    if z3.is_app_of(divisor, z3.Z3_OP_ITE):
+        cond, a, b = divisor.children()
+        return ite(cond, div_var(value, _num(a)), div_var(value, _num(b)))
+    return value / divisor
+
+
+def mod_var(value: Int, divisor: Int) -> Int:
+    """Non-negative remainder by a positive divisor that may be symbolic (see div_var)."""
+    if is_concrete(divisor):
+        return mod_const(value, divisor) if divisor > 0 else 0
+    if z3.is_app_of(divisor, z3.Z3_OP_ITE):
+        cond, a, b = divisor.children()
+        return ite(cond, mod_var(value, _num(a)), mod_var(value, _num(b)))
+    return value % divisor
+
+
+def _num(term: Any) -> Any:
+    """A Z3 numeral as a Python int (so constant folding applies); other terms unchanged."""
+    if z3.is_int_value(term):
+        return term.as_long()
+    return term
+
+
+def set_contains(members: Any, key: Any) -> Bool:
+    """Membership in a frozenset (concrete) or a Z3 array Int → Bool (symbolic)."""
+    if isinstance(members, frozenset):
+        return key in members
+    return z3.Select(members, key)
+
+
+def set_add(members: Any, key: Any) -> Any:
+    """``members ∪ {key}`` on either backend."""
+    if isinstance(members, frozenset):
+        return members | {key}
+    return z3.Store(members, key, True)

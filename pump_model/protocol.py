@@ -1,0 +1,190 @@
+"""Target protocol v1 at the edge: JSON values ⇄ requests and observations.
+
+This module is the only place where protocol names and JSON types meet the model's
+integer codes. It refuses what the protocol says to refuse (a line that is not a JSON
+object, an unknown op, an event of unknown kind, missing or ill-typed fields) with the
+protocol's answers, so that a bad request never stops the pump. Unknown extra fields of
+an event are ignored (forward compatible); values out of range are judged by the model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pumpproof.spec import Spec, load_spec, schedule_problems, settings_problems
+from pumpproof.spec.settings import Settings
+
+from .codes import ALARMS, FAULTS, KINDS, MODES, REASONS, kind_code, reason_code
+from .request import TICK, Request
+from .state import Params, State, initial_state, pad_schedule
+from .step import Observation, step
+
+__all__ = [
+    "PROTOCOL_VERSION",
+    "ReferencePump",
+    "observation_to_json",
+    "parse_event",
+]
+
+PROTOCOL_VERSION = 1
+_INVALID = kind_code("invalid")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _invalid(reason: str) -> Request:
+    return Request(kind=_INVALID, code=reason_code(reason))
+
+
+# Field types per event kind: name -> (checker, default or _REQUIRED)
+_REQUIRED = object()
+_Field = tuple[Callable[[Any], bool], Any]
+_INT: Callable[[Any], bool] = _is_int
+_SOURCE: Callable[[Any], bool] = lambda v: v in ("user", "auto")  # noqa: E731
+_ID: Callable[[Any], bool] = lambda v: isinstance(v, str) and len(v) > 0  # noqa: E731
+_EVENT_FIELDS: dict[str, dict[str, _Field]] = {
+    "bolus": {
+        "amount_mU": (_INT, _REQUIRED),
+        "extended_mU": (_INT, 0),
+        "extended_min": (_INT, 0),
+        "source": (_SOURCE, _REQUIRED),
+        "id": (_ID, _REQUIRED),
+    },
+    "cancel_bolus": {},
+    "temp_basal": {
+        "rate_mU_per_h": (_INT, _REQUIRED),
+        "duration_min": (_INT, _REQUIRED),
+        "source": (_SOURCE, _REQUIRED),
+        "id": (_ID, _REQUIRED),
+    },
+    "cancel_temp_basal": {},
+    "set_basal_schedule": {"basal_schedule": (lambda v: True, _REQUIRED)},
+    "suspend": {"source": (_SOURCE, _REQUIRED)},
+    "resume": {"source": (_SOURCE, _REQUIRED)},
+    "cgm": {"glucose_mg_dL": (_INT, _REQUIRED)},
+    "set_clock": {"offset_min": (_INT, _REQUIRED)},
+    "fill": {"reservoir_mU": (_INT, _REQUIRED)},
+    "ack_alarm": {"code": (lambda v: v in ALARMS, _REQUIRED)},
+    "fault": {"fault": (lambda v: v in FAULTS, _REQUIRED)},
+    "restart": {},
+}
+assert set(_EVENT_FIELDS) == set(KINDS) - {"tick", "invalid"}
+
+
+def parse_event(event: Any, params: Params) -> Request:
+    """A protocol event object as a model request (kind ``invalid`` when refused)."""
+    if not isinstance(event, Mapping) or not isinstance(event.get("kind"), str):
+        return _invalid("bad_request")
+    kind = event["kind"]
+    if kind not in _EVENT_FIELDS:
+        return _invalid("unknown_kind")
+    values: dict[str, Any] = {}
+    for name, (check, default) in _EVENT_FIELDS[kind].items():
+        if name not in event:
+            if default is _REQUIRED:
+                return _invalid("bad_request")
+            values[name] = default
+        elif not check(event[name]):
+            return _invalid("bad_request")
+        else:
+            values[name] = event[name]
+    fields: dict[str, Any] = {"kind": kind_code(kind)}
+    if "source" in values:
+        fields["auto"] = values.pop("source") == "auto"
+    if "id" in values:
+        fields["id_key"] = values.pop("id")
+    if kind == "set_basal_schedule":
+        schedule = values.pop("basal_schedule")
+        if schedule_problems(schedule, None):
+            return _invalid("bad_request")
+        fields["schedule"] = pad_schedule(
+            tuple((s, r) for s, r in schedule), params.schedule_slots
+        )
+    if kind == "ack_alarm":
+        fields["code"] = ALARMS.index(values.pop("code"))
+    if kind == "fault":
+        fields["code"] = FAULTS.index(values.pop("fault"))
+    fields.update(values)
+    return Request(**fields)
+
+
+def observation_to_json(obs: Observation) -> dict[str, Any]:
+    """The protocol's observation object (field order as in the protocol)."""
+    return {
+        "t": obs.t,
+        "delivered_mU": obs.delivered_mU,
+        "reservoir_mU": obs.reservoir_mU,
+        "iob_mU": obs.iob_mU,
+        "basal_rate_mU_per_h": obs.basal_rate_mU_per_h,
+        "mode": MODES[obs.mode],
+        "alarms": [name for name, active in zip(ALARMS, obs.alarms, strict=True) if active],
+        "accepted": bool(obs.accepted),
+        "reason": REASONS[obs.reason],
+    }
+
+
+class ReferencePump:
+    """The reference model as a protocol v1 target (in-process).
+
+    ``handle`` takes one parsed request (any JSON value) and returns the answer object;
+    ``handle_line`` does the same on text. It never raises on bad input.
+    """
+
+    name = "reference"
+
+    def __init__(self, spec: Spec | None = None, **param_overrides: Any) -> None:
+        self._spec = spec
+        self._param_overrides = param_overrides
+        self.params: Params | None = None
+        self.state: State | None = None
+        self.quit = False
+
+    def _ranges(self) -> Mapping[str, tuple[int, int]]:
+        if self._spec is None:
+            self._spec = load_spec()
+        return self._spec.ranges
+
+    def configure(self, settings: Any) -> dict[str, Any]:
+        if self.params is not None:
+            return {"ok": False, "reason": "already_configured"}
+        problems = settings_problems(settings, self._ranges())
+        if problems:
+            detail = "; ".join(f"{item}: {problem}" for item, problem in problems)
+            return {"ok": False, "reason": f"invalid_settings: {detail}"}
+        self.params = Params(Settings.from_values(settings), **self._param_overrides)
+        self.state = initial_state(self.params)
+        return {"ok": True, "name": self.name, "protocol": PROTOCOL_VERSION}
+
+    def apply(self, request: Request) -> Observation:
+        """Run one model request (after configure)."""
+        assert self.params is not None and self.state is not None
+        self.state, obs = step(self.params, self.state, request)
+        return obs
+
+    def handle(self, message: Any) -> dict[str, Any]:
+        if not isinstance(message, Mapping):
+            return {"ok": False, "reason": "bad_request"}
+        op = message.get("op")
+        if op == "configure":
+            return self.configure(message.get("settings"))
+        if op == "quit":
+            self.quit = True
+            return {"ok": True}
+        if op not in ("tick", "event"):
+            return {"ok": False, "reason": "bad_request"}
+        if self.params is None:
+            return {"ok": False, "reason": "not_configured"}
+        if op == "tick":
+            return observation_to_json(self.apply(TICK))
+        return observation_to_json(self.apply(parse_event(message.get("event"), self.params)))
+
+    def handle_line(self, line: str) -> str:
+        try:
+            message = json.loads(line)
+        except (ValueError, RecursionError):
+            message = None
+        return json.dumps(self.handle(message), separators=(",", ":"))

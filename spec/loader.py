@@ -1,0 +1,190 @@
+"""Load and validate a spec directory once, at the edge, in named phases.
+
+Phases (each adds the file and item to its problems, and all problems of a phase are
+reported together): ``read`` (strict YAML) → ``parse`` (schemas) → ``check_settings``
+(types, hard ranges, protocol consistency) → ``check_requirements`` (unique ids,
+known families, settings that exist). After this, analyses trust the :class:`Spec`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pumpproof.errors import SpecError
+
+from .schema import PumpFile, Requirement, RequirementsFile, SettingEntry
+from .settings import SETTING_NAMES, Settings, settings_problems
+from .yaml_io import read_yaml
+
+__all__ = ["SPEC_FILES", "Spec", "default_spec_dir", "load_spec"]
+
+SPEC_FILES = ("pump.yaml", "requirements.yaml")
+
+
+def default_spec_dir() -> Path:
+    """The built-in spec shipped with pumpproof (package data of ``pumpproof.spec``)."""
+    return Path(str(resources.files("pumpproof.spec")))
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec: settings of the reference pump, requirements, file hashes."""
+
+    directory: Path
+    name: str
+    description: str
+    settings: Settings
+    setting_entries: Mapping[str, SettingEntry]
+    ranges: Mapping[str, tuple[int, int]]
+    families: Mapping[str, str]
+    requirements: tuple[Requirement, ...]
+    file_hashes: tuple[tuple[str, str], ...] = field(default=())
+
+    def requirement(self, req_id: str) -> Requirement:
+        """The requirement with this id (KeyError if none)."""
+        for req in self.requirements:
+            if req.id == req_id:
+                return req
+        raise KeyError(req_id)
+
+    @property
+    def requirement_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.requirements)
+
+
+def _display_dir(directory: Path) -> str:
+    if directory.resolve() == default_spec_dir().resolve():
+        return "spec"
+    return str(directory)
+
+
+def _pydantic_problems(display: str, exc: ValidationError, data: Any) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        item = _describe_location(loc, data)
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif err["type"] == "missing":
+            message = "missing"
+        elif "input" in err and err["type"].endswith("_type"):
+            message = f"{message}, got {err['input']!r}"
+        problems.append(f"{display}: {item}: {message}")
+    return problems
+
+
+def _describe_location(loc: list[Any], data: Any) -> str:
+    """``['requirements', 3, 'shall']`` → ``requirements[3] (REQ-DOSE-4).shall``."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            label = f"[{key}]"
+            if isinstance(node, list) and 0 <= key < len(node):
+                node = node[key]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label += f" ({node['id']})"
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"
+
+
+def _parse(model: type[Any], display: str, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise SpecError([f"{display}: must be a mapping at the top level"])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(_pydantic_problems(display, exc, data)) from None
+
+
+def _check_settings(display: str, pump: PumpFile) -> tuple[Settings, dict[str, tuple[int, int]]]:
+    problems: list[str] = []
+    ranges: dict[str, tuple[int, int]] = {}
+    for name, entry in pump.settings.items():
+        if entry.range is not None:
+            low, high = entry.range
+            if low > high:
+                problems.append(f"{display}: {name}.range: low {low} is above high {high}")
+            ranges[name] = entry.range
+        elif name != "basal_schedule":
+            problems.append(f"{display}: {name}.range: missing")
+    values = {name: entry.value for name, entry in pump.settings.items()}
+    for item, problem in settings_problems(values, ranges):
+        problems.append(f"{display}: {item}: {problem}")
+    if problems:
+        raise SpecError(problems)
+    return Settings.from_values(values), ranges
+
+
+def _check_requirements(display: str, reqs: RequirementsFile) -> None:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, req in enumerate(reqs.requirements):
+        where = f"{display}: requirements[{index}] ({req.id})"
+        if req.id in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(req.id)
+        if req.family not in reqs.families:
+            problems.append(
+                f"{where}: family {req.family} is not one of {', '.join(sorted(reqs.families))}"
+            )
+        for name in req.settings:
+            if name not in SETTING_NAMES:
+                problems.append(f"{where}.settings: no setting named {name!r}")
+        for rule in req.protocol_rules:
+            if not 1 <= rule <= 13:
+                problems.append(f"{where}.protocol_rules: target protocol v1 has rules 1–13, got {rule}")
+        if set(req.verification) <= {"review", "analysis"} and not req.review_record:
+            problems.append(
+                f"{where}: verified by {'/'.join(req.verification)} only, so it needs a review_record"
+            )
+    if problems:
+        raise SpecError(problems)
+
+
+def _hashes(directory: Path, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, hashlib.sha256((directory / name).read_bytes()).hexdigest()) for name in names
+    )
+
+
+def load_spec(directory: Path | str | None = None) -> Spec:
+    """Load and validate the spec in ``directory`` (the built-in one by default).
+
+    Raises :class:`~pumpproof.errors.SpecError` listing every problem found, each
+    naming the file, the item and the problem.
+    """
+    spec_dir = Path(directory) if directory is not None else default_spec_dir()
+    shown = _display_dir(spec_dir)
+    if not spec_dir.is_dir():
+        raise SpecError([f"{shown}: not a directory"])
+    pump_display = f"{shown}/pump.yaml"
+    reqs_display = f"{shown}/requirements.yaml"
+    pump_raw = read_yaml(spec_dir / "pump.yaml", pump_display)
+    reqs_raw = read_yaml(spec_dir / "requirements.yaml", reqs_display)
+    pump: PumpFile = _parse(PumpFile, pump_display, pump_raw)
+    reqs: RequirementsFile = _parse(RequirementsFile, reqs_display, reqs_raw)
+    settings, ranges = _check_settings(pump_display, pump)
+    _check_requirements(reqs_display, reqs)
+    return Spec(
+        directory=spec_dir,
+        name=pump.name,
+        description=pump.description,
+        settings=settings,
+        setting_entries=dict(pump.settings),
+        ranges=ranges,
+        families=dict(reqs.families),
+        requirements=reqs.requirements,
+        file_hashes=_hashes(spec_dir, SPEC_FILES),
+    )

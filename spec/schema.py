@@ -1,0 +1,107 @@
+"""Typed, immutable records of the spec, and the pydantic schemas that parse them.
+
+Parsing is strict: unknown keys, wrong types (no silent ``"5"`` → ``5``) and missing
+fields are refused. Consistency between files (dangling references, duplicate ids)
+is checked by the loader's later phases, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "VERIFICATION_METHODS",
+    "PumpFile",
+    "Requirement",
+    "RequirementsFile",
+    "SettingEntry",
+]
+
+VERIFICATION_METHODS = ("proof", "fuzz", "contract", "analysis", "review")
+VerificationMethod = Literal["proof", "fuzz", "contract", "analysis", "review"]
+_REQ_ID = re.compile(r"^REQ-([A-Z]+)-([0-9]+)$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_to_tuples(cls, data: Any) -> Any:
+        """YAML has only lists; accept them where a field is a (frozen) tuple."""
+        if isinstance(data, dict):
+            tuple_fields = {
+                name
+                for name, info in cls.model_fields.items()
+                if "tuple" in str(info.annotation)
+            }
+            return {
+                key: tuple(value) if key in tuple_fields and isinstance(value, list) else value
+                for key, value in data.items()
+            }
+        return data
+
+
+class SettingEntry(_Strict):
+    """One setting in ``pump.yaml``: its value, unit, hard range and source."""
+
+    value: int | list[list[int]]
+    unit: str = Field(min_length=1)
+    range: tuple[int, int] | None = None
+    description: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class PumpFile(_Strict):
+    """``spec/pump.yaml``."""
+
+    schema_: Literal["pumpproof.pump/1"] = Field(alias="schema")
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    settings: dict[str, SettingEntry]
+
+
+class Requirement(_Strict):
+    """One requirement of ``requirements.yaml`` with a stable id (``REQ-DOSE-1``)."""
+
+    id: str
+    title: str = Field(min_length=1)
+    shall: str = Field(min_length=1)
+    rationale: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+    settings: tuple[str, ...] = ()
+    verification: tuple[VerificationMethod, ...] = Field(min_length=1)
+    protocol_rules: tuple[int, ...] = ()
+    review_record: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not _REQ_ID.match(value):
+            raise ValueError(f"must look like REQ-FAMILY-N (e.g. REQ-DOSE-1), got {value!r}")
+        return value
+
+    @field_validator("shall")
+    @classmethod
+    def _is_shall(cls, value: str) -> str:
+        if " shall " not in f" {value} ":
+            raise ValueError("must be a 'shall' statement")
+        return value
+
+    @property
+    def family(self) -> str:
+        """The family code in the id: ``REQ-DOSE-1`` → ``DOSE``."""
+        match = _REQ_ID.match(self.id)
+        assert match is not None  # checked by the validator
+        return match.group(1)
+
+
+class RequirementsFile(_Strict):
+    """``spec/requirements.yaml``."""
+
+    schema_: Literal["pumpproof.requirements/1"] = Field(alias="schema")
+    families: dict[str, str]
+    requirements: tuple[Requirement, ...] = Field(min_length=1)

@@ -1,0 +1,76 @@
+"""The ``pumpproof`` command: one sub-command per job, registered in a map.
+
+Exit codes CI can use: 0 success; 1 a safety finding (violation, failed target,
+unacceptable risk); 2 bad input (spec, model, arguments); 3 inconclusive (unknown
+verdicts, no violation). Bad input is one clear line per problem on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from pumpproof import __version__
+from pumpproof.errors import PumpproofError
+
+__all__ = ["COMMANDS", "main"]
+
+# name -> module under pumpproof.commands providing add_arguments(parser) and run(args) -> int
+COMMANDS: dict[str, tuple[str, str]] = {
+    "spec": ("spec_cmd", "validate or export the spec (settings, requirements)"),
+    "serve": ("serve_cmd", "run the reference pump as a target over stdin/stdout (protocol v1)"),
+    "simulate": ("simulate_cmd", "replay protocol requests on a target and print observations"),
+    "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree (cut sets, probability, importance)"),
+}
+
+EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line (argparse's own habit) — kept explicit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"pumpproof: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pumpproof",
+        description="Safety verification and hazard analysis for insulin pumps.",
+    )
+    parser.add_argument("--version", action="version", version=f"pumpproof {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = import_module(f"pumpproof.commands.{module_name}")
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        run: Callable[[argparse.Namespace], int] = module.run
+        command_parser.set_defaults(_run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        code: int = args._run(args)
+    except PumpproofError as exc:
+        for line in str(exc).splitlines() or ["error"]:
+            print(f"pumpproof: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("pumpproof: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -20,6 +20,8 @@ its values in ranges that the properties bound).
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias, TypeVar
 
@@ -31,10 +33,12 @@ __all__ = [
     "and_",
     "clamp",
     "div_const",
+    "dot_const",
     "div_var",
     "eq",
     "ite",
     "is_concrete",
+    "lookup_step",
     "max_",
     "min_",
     "mod_const",
@@ -53,12 +57,13 @@ T = TypeVar("T")
 
 def is_concrete(value: Any) -> bool:
     """True for Python ints/bools (the concrete backend)."""
-    return not isinstance(value, z3.ExprRef)
+    kind = type(value)
+    return kind is bool or kind is int or not isinstance(value, z3.ExprRef)
 
 
 def ite(cond: Bool, then: T, other: T) -> T:
     """``then if cond else other`` on either backend."""
-    if is_concrete(cond):
+    if type(cond) is bool or is_concrete(cond):
         return then if cond else other
     if is_concrete(then) and is_concrete(other) and then == other:
         return then
@@ -136,7 +141,9 @@ def mod_const(value: Int, divisor: int) -> Int:
 
 def sum_(values: Iterable[Int]) -> Int:
     """Sum of a bounded sequence of terms."""
-    items: Sequence[Int] = list(values)
+    items: Sequence[Int] = values if isinstance(values, list | tuple) else list(values)
+    if all(type(v) is int for v in items):
+        return sum(items)
     concrete = [v for v in items if is_concrete(v)]
     symbolic = [v for v in items if not is_concrete(v)]
     total: Int = sum(concrete)
@@ -176,6 +183,28 @@ def _num(term: Any) -> Any:
     if z3.is_int_value(term):
         return term.as_long()
     return term
+
+
+def dot_const(values: Sequence[Int], weights: Sequence[int]) -> Int:
+    """``Σ values[i]·weights[i]`` with constant weights (stays linear)."""
+    if all(type(v) is int for v in values):
+        return sum(map(operator.mul, values, weights))
+    return sum_([v * w for v, w in zip(values, weights, strict=True) if w != 0])
+
+
+def lookup_step(keys: Sequence[Int], values: Sequence[Int], x: Int) -> Int:
+    """``values[i]`` for the last ``i`` with ``keys[i] <= x`` (keys strictly increasing,
+    ``keys[0] <= x``): a step function such as a basal schedule.
+
+    >>> lookup_step((0, 360, 1440), (800, 1000, 0), 400)
+    1000
+    """
+    if is_concrete(x) and all(type(k) is int for k in keys):
+        return values[bisect_right(keys, x) - 1]
+    result = values[0]
+    for key, value in zip(keys[1:], values[1:], strict=True):
+        result = ite(key <= x, value, result)
+    return result
 
 
 def set_contains(members: Any, key: Any) -> Bool:

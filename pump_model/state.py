@@ -12,7 +12,7 @@ model (no bounded history that could forget an id and accept a replay).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pumpproof.spec import MAX_SCHEDULE_SEGMENTS, Settings
@@ -84,9 +84,10 @@ class State:
 
     def replace(self, **changes: Any) -> State:
         """A copy with some fields changed (cheaper than ``dataclasses.replace``)."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return State(**values)
+        new = object.__new__(State)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
 
 def pad_schedule(

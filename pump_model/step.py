@@ -31,9 +31,11 @@ from .logic import (
     and_,
     div_const,
     div_var,
+    dot_const,
     eq,
     is_concrete,
     ite,
+    lookup_step,
     max_,
     min_,
     mod_const,
@@ -108,7 +110,7 @@ def cgm_low(params: Params, state: State) -> Bool:
 
 def iob_ppm(params: Params, ring: tuple[Int, ...]) -> Int:
     """Insulin on board in mU·ppm from a ring of 5-minute bins (never under-counts)."""
-    return sum_(amount * frac for amount, frac in zip(ring, params.iob_table, strict=True))
+    return dot_const(ring, params.iob_table)
 
 
 def pending_bolus(state: State) -> Int:
@@ -125,13 +127,9 @@ def _time_of_day(state: State) -> Int:
 
 def _scheduled_rate(state: State) -> Int:
     """Rate of the schedule segment containing the current time of day."""
-    tod = _time_of_day(state)
-    slots = state.schedule
-    terms = []
-    for index, (start, rate) in enumerate(slots):
-        end = slots[index + 1][0] if index + 1 < len(slots) else DAY_MIN
-        terms.append(ite(and_(start <= tod, tod < end), rate, 0))
-    return sum_(terms)
+    starts = tuple(start for start, _ in state.schedule)
+    rates = tuple(rate for _, rate in state.schedule)
+    return lookup_step(starts, rates, _time_of_day(state))
 
 
 def _temp_now(state: State) -> Bool:

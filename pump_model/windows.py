@@ -33,6 +33,8 @@ def shift_if_new_block(ring: tuple[Int, ...], t: Int, bin_min: int) -> tuple[Int
         return (0, *ring[:-1])
     new_block = eq(mod_const(t, bin_min), 0)
     shifted = (0, *ring[:-1])
+    if type(new_block) is bool:
+        return shifted if new_block else ring
     return tuple(ite(new_block, new, old) for new, old in zip(shifted, ring, strict=True))
 
 

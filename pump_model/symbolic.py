@@ -1,0 +1,116 @@
+"""Symbolic states and requests: the same records filled with Z3 variables.
+
+:func:`symbolic_state` and :func:`symbolic_request` make fresh Z3 constants for every
+field; :func:`request_domain` states which requests are well-formed (what the protocol
+edge can hand to the model), and :func:`concretize` reads a Z3 model back into Python
+values so that a symbolic trace can be replayed on the concrete pump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import z3
+
+from .codes import ALARMS, FAULTS, KINDS, REASONS
+from .request import Request
+from .state import Params, State
+from .windows import DAY_MIN
+
+__all__ = ["concretize", "request_domain", "symbolic_request", "symbolic_state"]
+
+_BOOL_FIELDS_STATE = {
+    "suspended",
+    "temp_on",
+    "temp_auto",
+    "cgm_seen",
+    "occluded",
+    "battery_low",
+    "battery_depleted",
+    "motor_fault",
+}
+
+
+def symbolic_state(params: Params, prefix: str) -> State:
+    """A state whose every field is a fresh Z3 constant named ``prefix.field``."""
+    values: dict[str, Any] = {}
+    n_stop = 5
+    for f in fields(State):
+        name = f"{prefix}.{f.name}"
+        if f.name in _BOOL_FIELDS_STATE:
+            values[f.name] = z3.Bool(name)
+        elif f.name in ("latched", "acked"):
+            values[f.name] = tuple(z3.Bool(f"{name}[{i}]") for i in range(n_stop))
+        elif f.name == "daily_ring":
+            values[f.name] = tuple(z3.Int(f"{name}[{i}]") for i in range(params.daily_bins))
+        elif f.name == "iob_ring":
+            values[f.name] = tuple(z3.Int(f"{name}[{i}]") for i in range(len(params.iob_table)))
+        elif f.name == "schedule":
+            values[f.name] = tuple(
+                (z3.Int(f"{name}[{i}].start"), z3.Int(f"{name}[{i}].rate"))
+                for i in range(params.schedule_slots)
+            )
+        elif f.name == "seen_ids":
+            values[f.name] = z3.Array(name, z3.IntSort(), z3.BoolSort())
+        else:
+            values[f.name] = z3.Int(name)
+    return State(**values)
+
+
+def symbolic_request(params: Params, prefix: str) -> Request:
+    """A request whose every field is a fresh Z3 constant named ``prefix.field``."""
+    values: dict[str, Any] = {}
+    for f in fields(Request):
+        name = f"{prefix}.{f.name}"
+        if f.name == "auto":
+            values[f.name] = z3.Bool(name)
+        elif f.name == "schedule":
+            values[f.name] = tuple(
+                (z3.Int(f"{name}[{i}].start"), z3.Int(f"{name}[{i}].rate"))
+                for i in range(params.schedule_slots)
+            )
+        else:
+            values[f.name] = z3.Int(name)
+    return Request(**values)
+
+
+def request_domain(params: Params, request: Request) -> Any:
+    """Constraints every request handed to the model satisfies (the edge checks them)."""
+    kind = request.kind
+    code_limit = z3.If(
+        kind == KINDS.index("ack_alarm"),
+        len(ALARMS),
+        z3.If(kind == KINDS.index("fault"), len(FAULTS), len(REASONS)),
+    )
+    constraints = [
+        kind >= 0,
+        kind < len(KINDS),
+        request.code >= 0,
+        request.code < code_limit,
+        z3.Implies(kind == KINDS.index("invalid"), request.code > 0),
+    ]
+    starts = [start for start, _ in request.schedule]
+    constraints.append(starts[0] == 0)
+    for previous, current in zip(starts, starts[1:], strict=False):
+        constraints.append(z3.Or(current > previous, current == DAY_MIN))
+        constraints.append(z3.Implies(previous == DAY_MIN, current == DAY_MIN))
+        constraints.append(current <= DAY_MIN)
+    for _, rate in request.schedule:
+        constraints.append(rate >= 0)
+    return z3.And(*constraints)
+
+
+def concretize(model: z3.ModelRef, value: Any) -> Any:
+    """Python value of a symbolic record (dataclass, tuple, Z3 term) under ``model``."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return type(value)(**{f.name: concretize(model, getattr(value, f.name)) for f in fields(value)})
+    if isinstance(value, tuple):
+        return tuple(concretize(model, item) for item in value)
+    if isinstance(value, z3.ArrayRef):
+        raise TypeError("arrays are read with concretize_ids")
+    if isinstance(value, z3.BoolRef):
+        return z3.is_true(model.eval(value, model_completion=True))
+    if isinstance(value, z3.ArithRef):
+        return model.eval(value, model_completion=True).as_long()
+    return value

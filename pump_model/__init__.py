@@ -7,7 +7,7 @@ Public API::
     state, obs = step(params, state, request) # concrete or symbolic
     ReferencePump(spec)                       # the model as a protocol target
 
-See :mod:`pump_model.step` for the rules and the conservative abstractions.
+See :mod:`pump_model.transition` for the rules and the conservative abstractions.
 """
 
 from .calculator import BolusSuggestion, suggest_bolus, suggest_bolus_mU
@@ -16,7 +16,7 @@ from .curves import PPM, iob_fraction, iob_fraction_ppm, iob_table_ppm
 from .protocol import PROTOCOL_VERSION, ReferencePump, observation_to_json, parse_event
 from .request import TICK, Request
 from .state import Params, State, initial_state, pad_schedule
-from .step import Observation, observe, step
+from .transition import Observation, observe, step
 
 __all__ = [
     "ALARMS",

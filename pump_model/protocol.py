@@ -19,13 +19,14 @@ from pumpproof.spec.settings import Settings
 from .codes import ALARMS, FAULTS, KINDS, MODES, REASONS, kind_code, reason_code
 from .request import TICK, Request
 from .state import Params, State, initial_state, pad_schedule
-from .step import Observation, step
+from .transition import Observation, step
 
 __all__ = [
     "PROTOCOL_VERSION",
     "ReferencePump",
     "observation_to_json",
     "parse_event",
+    "request_to_json",
 ]
 
 PROTOCOL_VERSION = 1
@@ -188,3 +189,56 @@ class ReferencePump:
         except (ValueError, RecursionError):
             message = None
         return json.dumps(self.handle(message), separators=(",", ":"))
+
+
+_INVALID_EXAMPLES = {
+    "bad_request": {"kind": "bolus"},  # missing fields
+    "unknown_kind": {"kind": "x_unknown_kind"},
+}
+
+
+def request_to_json(request: Request, params: Params) -> dict[str, Any]:
+    """The protocol request that makes the model run ``request`` (concrete values).
+
+    The inverse of :func:`parse_event` (ids become ``"id-<n>"`` when they are numbers),
+    used to turn a symbolic counterexample into a replayable trace.
+    """
+    kind = KINDS[request.kind]
+    if kind == "tick":
+        return {"op": "tick"}
+    if kind == "invalid":
+        reason = REASONS[request.code]
+        return {"op": "event", "event": dict(_INVALID_EXAMPLES.get(str(reason), {"kind": 7}))}
+    event: dict[str, Any] = {"kind": kind}
+    source = "auto" if request.auto else "user"
+    key = request.id_key if isinstance(request.id_key, str) else f"id-{request.id_key}"
+    if kind == "bolus":
+        event.update(
+            amount_mU=request.amount_mU,
+            extended_mU=request.extended_mU,
+            extended_min=request.extended_min,
+            source=source,
+            id=key,
+        )
+    elif kind == "temp_basal":
+        event.update(
+            rate_mU_per_h=request.rate_mU_per_h,
+            duration_min=request.duration_min,
+            source=source,
+            id=key,
+        )
+    elif kind == "set_basal_schedule":
+        event["basal_schedule"] = [[s, r] for s, r in request.schedule if s < 1440]
+    elif kind in ("suspend", "resume"):
+        event["source"] = source
+    elif kind == "cgm":
+        event["glucose_mg_dL"] = request.glucose_mg_dL
+    elif kind == "set_clock":
+        event["offset_min"] = request.offset_min
+    elif kind == "fill":
+        event["reservoir_mU"] = request.reservoir_mU
+    elif kind == "ack_alarm":
+        event["code"] = ALARMS[request.code]
+    elif kind == "fault":
+        event["fault"] = FAULTS[request.code]
+    return {"op": "event", "event": event}

@@ -9,6 +9,7 @@ values so that a symbolic trace can be replayed on the concrete pump.
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
+from itertools import pairwise
 from typing import Any
 
 import z3
@@ -92,7 +93,7 @@ def request_domain(params: Params, request: Request) -> Any:
     ]
     starts = [start for start, _ in request.schedule]
     constraints.append(starts[0] == 0)
-    for previous, current in zip(starts, starts[1:], strict=False):
+    for previous, current in pairwise(starts):
         constraints.append(z3.Or(current > previous, current == DAY_MIN))
         constraints.append(z3.Implies(previous == DAY_MIN, current == DAY_MIN))
         constraints.append(current <= DAY_MIN)
@@ -104,7 +105,8 @@ def request_domain(params: Params, request: Request) -> Any:
 def concretize(model: z3.ModelRef, value: Any) -> Any:
     """Python value of a symbolic record (dataclass, tuple, Z3 term) under ``model``."""
     if is_dataclass(value) and not isinstance(value, type):
-        return type(value)(**{f.name: concretize(model, getattr(value, f.name)) for f in fields(value)})
+        parts = {f.name: concretize(model, getattr(value, f.name)) for f in fields(value)}
+        return type(value)(**parts)
     if isinstance(value, tuple):
         return tuple(concretize(model, item) for item in value)
     if isinstance(value, z3.ArrayRef):

@@ -44,7 +44,6 @@ from .logic import (
     or_,
     set_add,
     set_contains,
-    sum_,
 )
 from .request import Request
 from .state import Params, State

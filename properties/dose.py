@@ -1,0 +1,153 @@
+"""Dose-limit properties: single bolus, daily total, basal rate, IOB cap, whole pulses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pumpproof.pump_model import PPM, State
+from pumpproof.pump_model.logic import and_, eq, is_concrete, mod_const, not_, or_, sum_
+from pumpproof.pump_model.windows import DAY_MIN
+
+from .observer import Check, Context, Property, StepView
+from .trackers import (
+    accepted_kind,
+    iob_ring_after,
+    iob_ring_init,
+    is_kind,
+    observer_iob_ppm,
+    window_after,
+    window_init,
+)
+
+__all__ = ["AutoBolusIobCap", "DailyTotal", "MaxBasal", "MaxBolus", "WholePulses"]
+
+
+def _nonneg(values: Sequence[Any]) -> list[Any]:
+    return [v >= 0 for v in values]
+
+
+def _pump_basics(pump: State) -> list[Any]:
+    """Ranges every reachable pump state keeps (used by several proofs)."""
+    return [pump.bolus_now_mU >= 0, pump.ext_left_mU >= 0, pump.reservoir_mU >= 0]
+
+
+class MaxBolus(Property):
+    id = "P-DOSE-MAX-BOLUS"
+    title = "A bolus above max_bolus_mU is never accepted (refused, never clipped)"
+    requirements = ("REQ-DOSE-1",)
+    trigger = "bolus requests whose immediate + extended amount exceeds max_bolus_mU"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        r = view.request
+        over = and_(is_kind(view, "bolus"), r.amount_mU + r.extended_mU > ctx.params.settings.max_bolus_mU)
+        return Check(memory, not_(and_(over, view.after.accepted)), over)
+
+
+class MaxBasal(Property):
+    id = "P-DOSE-MAX-BASAL"
+    title = "No temp basal or schedule rate above max_basal_rate_mU_per_h is accepted"
+    requirements = ("REQ-DOSE-3",)
+    trigger = "temp basal or schedule requests with a rate above max_basal_rate_mU_per_h"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        r = view.request
+        limit = ctx.params.settings.max_basal_rate_mU_per_h
+        temp_over = and_(is_kind(view, "temp_basal"), r.rate_mU_per_h > limit)
+        sched_over = and_(
+            is_kind(view, "set_basal_schedule"),
+            or_(*(and_(start < DAY_MIN, rate > limit) for start, rate in r.schedule)),
+        )
+        over = or_(temp_over, sched_over)
+        return Check(memory, not_(and_(over, view.after.accepted)), over)
+
+
+class DailyTotal(Property):
+    id = "P-DOSE-DAILY-TOTAL"
+    title = "Delivery in any 1440 consecutive minutes never exceeds max_daily_total_mU"
+    requirements = ("REQ-DOSE-2", "REQ-TIME-1")
+    trigger = "steps where the rolling 1440-minute total is within one pulse of the cap"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (window_init(ctx),)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (ring,) = memory
+        ring = window_after(ctx, ring, view)
+        s = ctx.params.settings
+        total = sum_(ring)
+        return Check((ring,), total <= s.max_daily_total_mU, total + s.pulse_mU > s.max_daily_total_mU)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        (ring,) = memory
+        s = ctx.params.settings
+        pending = pump.bolus_now_mU + pump.ext_left_mU
+        return [
+            *_pump_basics(pump),
+            *_nonneg(pump.daily_ring),
+            *(eq(a, b) for a, b in zip(ring, pump.daily_ring, strict=True)),
+            sum_(pump.daily_ring) + pending <= s.max_daily_total_mU,
+        ]
+
+
+class AutoBolusIobCap(Property):
+    id = "P-DOSE-AUTO-BOLUS-IOB"
+    title = "An automated bolus is accepted only if IOB + its amount stays within max_iob_mU"
+    requirements = ("REQ-DOSE-4",)
+    trigger = "automated bolus requests that would take recomputed IOB above max_iob_mU"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (iob_ring_init(ctx),)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (ring,) = memory
+        r = view.request
+        iob = observer_iob_ppm(ctx, ring)  # IOB when the request arrives
+        over = and_(
+            is_kind(view, "bolus"),
+            r.auto,
+            iob + (r.amount_mU + r.extended_mU) * PPM > ctx.params.settings.max_iob_mU * PPM,
+        )
+        ring = iob_ring_after(ctx, ring, view)
+        return Check((ring,), not_(and_(over, view.after.accepted)), over)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        (ring,) = memory
+        return [eq(a, b) for a, b in zip(ring, pump.iob_ring, strict=True)]
+
+
+class WholePulses(Property):
+    id = "P-DOSE-WHOLE-PULSES"
+    title = "Only whole pulses are delivered, and amounts not in whole pulses are refused"
+    requirements = ("REQ-DOSE-6",)
+    trigger = "requests with amounts that are not whole pulses"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        pulse = ctx.params.settings.pulse_mU
+        r = view.request
+        ragged = or_(
+            and_(
+                is_kind(view, "bolus"),
+                or_(mod_const(r.amount_mU, pulse) != 0, mod_const(r.extended_mU, pulse) != 0),
+            ),
+            and_(is_kind(view, "fill"), mod_const(r.reservoir_mU, pulse) != 0),
+        )
+        whole = eq(mod_const(view.after.delivered_mU, pulse), 0)
+        ok = and_(whole, not_(and_(ragged, view.after.accepted)))
+        return Check(memory, ok, ragged)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        pulse = ctx.params.settings.pulse_mU
+        return [
+            eq(mod_const(pump.bolus_now_mU, pulse), 0),
+            eq(mod_const(pump.ext_left_mU, pulse), 0),
+            pump.ext_q_pulses >= 0,
+        ]
+
+
+def _accepted_bolus_total(view: StepView) -> Any:
+    r = view.request
+    return and_(accepted_kind(view, "bolus"), r.amount_mU + r.extended_mU > 0)
+
+
+_ = is_concrete

@@ -1,0 +1,92 @@
+"""Properties as observers: small state machines over what a target shows.
+
+An observer sees, for every request, the request itself, the observation before it and
+the observation the target answered with. It keeps a small memory (a tuple of ints,
+bools and at most one id set) and decides ``ok`` for the step. It judges by what was
+delivered (``delivered_mU``), never by what the pump says about itself.
+
+The same ``update`` runs on Python values (a runtime monitor over any target's trace)
+and on Z3 terms (composed with the reference model in a proof). Rolling windows use the
+resolution of the :class:`Context`: 1-minute bins at run time (exact), the pump's bins in
+proofs — a coarser ring covers *more* than the window, so a symbolic observer checks a
+stronger property than the exact one and a proof of it implies the exact property.
+
+``lemmas`` (optional) relate the observer's memory to the reference pump's internal
+state; they are proved inductive together with the property and only serve proofs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pumpproof.pump_model import Observation, Params, Request, State
+from pumpproof.pump_model.curves import iob_table_ppm
+
+__all__ = ["Check", "Context", "Property", "StepView"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an observer may know: the settings, and the resolution of its windows."""
+
+    params: Params
+    daily_bin_min: int = 1
+    iob_bin_min: int = 1
+
+    @property
+    def iob_table(self) -> tuple[int, ...]:
+        s = self.params.settings
+        return iob_table_ppm(s.dia_min, s.peak_min, self.iob_bin_min)
+
+    @classmethod
+    def exact(cls, params: Params) -> Context:
+        return cls(params, daily_bin_min=1, iob_bin_min=1)
+
+    @classmethod
+    def for_proof(cls, params: Params) -> Context:
+        return cls(params, daily_bin_min=params.daily_bin_min, iob_bin_min=params.iob_bin_min)
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step as the observer sees it."""
+
+    request: Request
+    before: Observation
+    after: Observation
+
+
+@dataclass(frozen=True)
+class Check:
+    """An observer's judgement of one step: new memory, ``ok`` and whether it triggered."""
+
+    memory: tuple[Any, ...]
+    ok: Any
+    triggered: Any
+
+
+class Property:
+    """Base of every property ``P-…``: an observer plus its metadata.
+
+    Subclasses set ``id``, ``title``, ``requirements`` and ``trigger`` (what counts as the
+    situation the property is about, for vacuity), and implement ``init`` and ``update``.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    requirements: ClassVar[tuple[str, ...]]
+    trigger: ClassVar[str]
+    prove: ClassVar[bool] = True  # composed with the model in Z3
+    induction_depth: ClassVar[int] = 1
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return ()
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        raise NotImplementedError
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        """Facts about (pump state, memory) that make the property inductive."""
+        return ()

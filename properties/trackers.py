@@ -1,0 +1,115 @@
+"""Pieces of observer memory that several properties need, as pure functions.
+
+Each tracker recomputes a fact from what the target showed (requests sent, answers
+received), never from what the pump says about itself: the CGM reading last *sent*,
+delivered insulin in a rolling window, insulin on board recomputed from deliveries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pumpproof.pump_model.codes import ALARMS, MODES, kind_code
+from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, not_
+from pumpproof.pump_model.windows import add_to_current, day_bins, shift_if_new_block
+
+from .observer import Context, StepView
+
+__all__ = [
+    "RUNNING",
+    "STOPPED",
+    "SUSPENDED",
+    "accepted_kind",
+    "alarm",
+    "cgm_after",
+    "cgm_fresh_low",
+    "iob_ring_after",
+    "iob_ring_init",
+    "is_kind",
+    "is_tick",
+    "observer_iob_ppm",
+    "window_after",
+    "window_init",
+]
+
+RUNNING, SUSPENDED, STOPPED = (MODES.index(m) for m in MODES)
+
+
+def is_kind(view: StepView, name: str) -> Bool:
+    return eq(view.request.kind, kind_code(name))
+
+
+def is_tick(view: StepView) -> Bool:
+    return is_kind(view, "tick")
+
+
+def accepted_kind(view: StepView, name: str) -> Bool:
+    return and_(is_kind(view, name), view.after.accepted)
+
+
+def alarm(observation: Any, name: str) -> Bool:
+    return observation.alarms[ALARMS.index(name)]
+
+
+# -- rolling windows of delivered insulin
+
+
+def window_init(ctx: Context) -> tuple[Int, ...]:
+    return (0,) * day_bins(ctx.daily_bin_min)
+
+
+def window_after(ctx: Context, ring: tuple[Int, ...], view: StepView) -> tuple[Int, ...]:
+    """Delivered insulin per bin after this step (a tick shifts into minute ``before.t``)."""
+    shifted = shift_if_new_block(ring, view.before.t, ctx.daily_bin_min)
+    ring = ite_tuple(is_tick(view), shifted, ring)
+    return add_to_current(ring, view.after.delivered_mU)
+
+
+def iob_ring_init(ctx: Context) -> tuple[Int, ...]:
+    return (0,) * len(ctx.iob_table)
+
+
+def iob_ring_after(ctx: Context, ring: tuple[Int, ...], view: StepView) -> tuple[Int, ...]:
+    shifted = shift_if_new_block(ring, view.before.t, ctx.iob_bin_min)
+    ring = ite_tuple(is_tick(view), shifted, ring)
+    return add_to_current(ring, view.after.delivered_mU)
+
+
+def observer_iob_ppm(ctx: Context, ring: tuple[Int, ...]) -> Int:
+    """Insulin on board (mU·ppm) recomputed from delivered insulin with the spec's curve."""
+    return dot_const(ring, ctx.iob_table)
+
+
+def ite_tuple(cond: Bool, a: tuple[Int, ...], b: tuple[Int, ...]) -> tuple[Int, ...]:
+    if type(cond) is bool:
+        return a if cond else b
+    return tuple(ite(cond, x, y) for x, y in zip(a, b, strict=True))
+
+
+# -- the CGM value last sent to the target
+
+
+def cgm_after(memory: tuple[Bool, Int, Int], view: StepView) -> tuple[Bool, Int, Int]:
+    """(seen, glucose_mg_dL, minute read) after this step; only accepted readings count."""
+    seen, glucose, read_t = memory
+    new = accepted_kind(view, "cgm")
+    return (
+        ite(new, True, seen),
+        ite(new, view.request.glucose_mg_dL, glucose),
+        ite(new, view.after.t, read_t),
+    )
+
+
+def cgm_fresh_low(ctx: Context, memory: tuple[Bool, Int, Int], t: Int) -> tuple[Bool, Bool]:
+    """(fresh, low) of the last reading at minute ``t``."""
+    seen, glucose, read_t = memory
+    s = ctx.params.settings
+    fresh = and_(seen, t - read_t <= s.cgm_stale_min)
+    return fresh, and_(fresh, glucose <= s.lgs_threshold_mg_dL)
+
+
+def not_fresh_or_low(ctx: Context, memory: tuple[Bool, Int, Int], t: Int) -> Bool:
+    fresh, low = cgm_fresh_low(ctx, memory, t)
+    return not_(and_(fresh, not_(low)))
+
+

@@ -2,14 +2,67 @@
 
 from __future__ import annotations
 
+from .alarms import (
+    BadRequestsChangeNothing,
+    ClockChangeKeepsLimits,
+    ConditionAlarms,
+    RestartPersists,
+    StoppingAlarmsLatch,
+)
+from .delivery import (
+    AutoOff,
+    BatteryAlarms,
+    BolusNotStacked,
+    MotorStops,
+    NoDeliveryWhenNotRunning,
+    NoSelfResume,
+    OcclusionStopsInTime,
+    ReservoirHonest,
+    SuspendTooLong,
+)
 from .dose import AutoBolusIobCap, DailyTotal, MaxBasal, MaxBolus, WholePulses
+from .glucose import (
+    AutomationNeedsFreshCgm,
+    AutomationRefusedWhenLow,
+    IobNeverUndercounted,
+    LowGlucoseSuspend,
+    ReplayRefused,
+)
 from .observer import Property
 
 __all__ = ["all_properties", "by_id"]
 
+_CLASSES: tuple[type[Property], ...] = (
+    MaxBolus,
+    DailyTotal,
+    MaxBasal,
+    AutoBolusIobCap,
+    WholePulses,
+    BolusNotStacked,
+    AutomationNeedsFreshCgm,
+    AutomationRefusedWhenLow,
+    LowGlucoseSuspend,
+    IobNeverUndercounted,
+    ReplayRefused,
+    OcclusionStopsInTime,
+    ReservoirHonest,
+    NoDeliveryWhenNotRunning,
+    NoSelfResume,
+    SuspendTooLong,
+    AutoOff,
+    BatteryAlarms,
+    MotorStops,
+    StoppingAlarmsLatch,
+    RestartPersists,
+    ClockChangeKeepsLimits,
+    ConditionAlarms,
+    BadRequestsChangeNothing,
+)
+
 
 def all_properties() -> list[Property]:
-    return [MaxBolus(), DailyTotal(), MaxBasal(), AutoBolusIobCap(), WholePulses()]
+    """One instance of every property, in report order."""
+    return [cls() for cls in _CLASSES]
 
 
 def by_id(prop_id: str) -> Property:

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import PPM, State
-from pumpproof.pump_model.logic import and_, eq, is_concrete, mod_const, not_, or_, sum_
+from pumpproof.pump_model.logic import and_, eq, mod_const, not_, or_, sum_
 from pumpproof.pump_model.windows import DAY_MIN
 
 from .observer import Check, Context, Property, StepView
 from .trackers import (
-    accepted_kind,
     iob_ring_after,
     iob_ring_init,
     is_kind,
@@ -40,7 +39,8 @@ class MaxBolus(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         r = view.request
-        over = and_(is_kind(view, "bolus"), r.amount_mU + r.extended_mU > ctx.params.settings.max_bolus_mU)
+        limit = ctx.params.settings.max_bolus_mU
+        over = and_(is_kind(view, "bolus"), r.amount_mU + r.extended_mU > limit)
         return Check(memory, not_(and_(over, view.after.accepted)), over)
 
 
@@ -76,7 +76,8 @@ class DailyTotal(Property):
         ring = window_after(ctx, ring, view)
         s = ctx.params.settings
         total = sum_(ring)
-        return Check((ring,), total <= s.max_daily_total_mU, total + s.pulse_mU > s.max_daily_total_mU)
+        near_cap = total + s.pulse_mU > s.max_daily_total_mU
+        return Check((ring,), total <= s.max_daily_total_mU, near_cap)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (ring,) = memory
@@ -144,10 +145,3 @@ class WholePulses(Property):
             pump.ext_q_pulses >= 0,
         ]
 
-
-def _accepted_bolus_total(view: StepView) -> Any:
-    r = view.request
-    return and_(accepted_kind(view, "bolus"), r.amount_mU + r.extended_mU > 0)
-
-
-_ = is_concrete

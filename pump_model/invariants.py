@@ -11,11 +11,23 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from .logic import not_, or_
+from .logic import and_, not_, or_
 from .state import Params, State
 from .windows import DAY_MIN
 
 __all__ = ["state_invariants"]
+
+
+def _auto_off_expired(params: Params, s: State) -> Any:
+    from .transition import _auto_off_expired as expired
+
+    return expired(params, s)
+
+
+def cgm_fresh(params: Params, s: State) -> Any:
+    from .transition import cgm_fresh as fresh
+
+    return fresh(params, s)
 
 
 def state_invariants(params: Params, s: State) -> list[Any]:
@@ -52,6 +64,21 @@ def state_invariants(params: Params, s: State) -> list[Any]:
     facts.extend(rate >= 0 for _, rate in s.schedule)
     # An alarm can only be acknowledged while it is latched.
     facts.extend(or_(not_(ack), latched) for ack, latched in zip(s.acked, s.latched, strict=True))
+    # Every request ends by settling the state (transition._settle), so reachable states
+    # are settled: causes present are latched, cleared alarms are gone, temp basals live.
+    causes = (
+        s.occluded,
+        s.reservoir_mU < st.pulse_mU,
+        s.battery_depleted,
+        s.motor_fault,
+        _auto_off_expired(params, s),
+    )
+    for index, (cause, latched, ack) in enumerate(zip(causes, s.latched, s.acked, strict=True)):
+        if index > 0:  # an occlusion latches only when detected
+            facts.append(or_(not_(cause), latched))
+        facts.append(or_(not_(and_(latched, ack)), cause))
+    facts.append(or_(not_(s.temp_on), and_(s.t < s.temp_end, or_(not_(s.temp_auto), cgm_fresh(params, s)))))
+    facts.append(or_(not_(or_(*s.latched)), s.suspended))
     facts.extend(v >= 0 for v in s.daily_ring)
     facts.extend(v >= 0 for v in s.iob_ring)
     return facts

@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "spec": ("spec_cmd", "validate or export the spec (settings, requirements)"),
     "serve": ("serve_cmd", "run the reference pump as a target over stdin/stdout (protocol v1)"),
     "simulate": ("simulate_cmd", "replay protocol requests on a target and print observations"),
+    "verify": ("verify_cmd", "prove, search and fuzz every property on the reference model"),
+    "run": ("run_cmd", "the main job: validate the spec, verify, write the evidence bundle"),
     "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree (cut sets, probability, importance)"),
 }
 

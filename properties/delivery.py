@@ -1,0 +1,267 @@
+"""Under-delivery (DKA) properties: occlusion, reservoir, suspension, auto-off, battery, motor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pumpproof.pump_model import FAULTS, State
+from pumpproof.pump_model.codes import ALARMS, reason_code
+from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_
+from pumpproof.pump_model.transition import mode_of
+
+from .observer import Check, Context, Property, StepView
+from .trackers import RUNNING, STOPPED, SUSPENDED, accepted_kind, alarm, is_kind, is_tick
+
+__all__ = [
+    "AutoOff",
+    "BatteryAlarms",
+    "BolusNotStacked",
+    "MotorStops",
+    "NoDeliveryWhenNotRunning",
+    "NoSelfResume",
+    "OcclusionStopsInTime",
+    "ReservoirHonest",
+    "SuspendTooLong",
+]
+
+
+def _fault(view: StepView, name: str) -> Any:
+    return and_(accepted_kind(view, "fault"), eq(view.request.code, FAULTS.index(name)))
+
+
+class OcclusionStopsInTime(Property):
+    id = "P-DKA-OCCLUSION"
+    title = "After an occlusion the pump stops before pushing occlusion_max_missed_mU"
+    requirements = ("REQ-DKA-1",)
+    trigger = "minutes of attempted delivery into an occluded line"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (False, 0)  # (occluded, pushed since the fault)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        occluded, pushed = memory
+        starts = and_(_fault(view, "occlusion"), not_(occluded))
+        clears = _fault(view, "occlusion_cleared")
+        pushed = ite(or_(starts, clears), 0, pushed)
+        occluded = and_(or_(occluded, _fault(view, "occlusion")), not_(clears))
+        pushed = ite(occluded, pushed + view.after.delivered_mU, pushed)
+        limit = ctx.params.settings.occlusion_max_missed_mU
+        return Check(
+            (occluded, pushed), pushed < limit, and_(occluded, is_tick(view), pushed > 0)
+        )
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        occluded, pushed = memory
+        return [
+            eq(occluded, pump.occluded),
+            or_(not_(occluded), eq(pushed, pump.occl_pushed_mU)),
+            pump.occl_pushed_mU < ctx.params.settings.occlusion_max_missed_mU,
+        ]
+
+
+class ReservoirHonest(Property):
+    id = "P-DKA-RESERVOIR"
+    title = "Delivery comes from the reservoir; an empty reservoir alarms and stops; fill only when not running"
+    requirements = ("REQ-DKA-3",)
+    trigger = "steps that end with less than one pulse in the reservoir"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        before, after = view.before, view.after
+        pulse = ctx.params.settings.pulse_mU
+        filled = accepted_kind(view, "fill")
+        empty = after.reservoir_mU < pulse
+        ok = and_(
+            after.reservoir_mU >= 0,
+            or_(filled, eq(after.reservoir_mU, before.reservoir_mU - after.delivered_mU)),
+            or_(not_(empty), and_(alarm(after, "reservoir_empty"), eq(after.mode, STOPPED))),
+            or_(not_(filled), not_(eq(before.mode, RUNNING))),
+        )
+        return Check(memory, ok, empty)
+
+
+class NoDeliveryWhenNotRunning(Property):
+    id = "P-DKA-NO-DELIVERY-SUSPENDED"
+    title = "Nothing is delivered in a minute that starts suspended or stopped"
+    requirements = ("REQ-DKA-5", "REQ-ALARM-1")
+    trigger = "minutes that start suspended or stopped"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        idle = and_(is_tick(view), not_(eq(view.before.mode, RUNNING)))
+        return Check(memory, not_(and_(idle, view.after.delivered_mU > 0)), idle)
+
+
+class NoSelfResume(Property):
+    id = "P-DKA-NO-SELF-RESUME"
+    title = "Delivery never restarts by itself: running again only on an accepted resume"
+    requirements = ("REQ-DKA-5", "REQ-ALARM-1")
+    trigger = "steps that start suspended or stopped"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        halted = not_(eq(view.before.mode, RUNNING))
+        restarted = and_(halted, eq(view.after.mode, RUNNING))
+        ok = or_(not_(restarted), accepted_kind(view, "resume"))
+        return Check(memory, ok, halted)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        return [or_(not_(or_(*pump.latched)), pump.suspended)]
+
+
+class SuspendTooLong(Property):
+    id = "P-DKA-SUSPEND-TOO-LONG"
+    title = "A suspension longer than max_suspend_min raises suspend_too_long"
+    requirements = ("REQ-DKA-5",)
+    trigger = "minutes suspended for longer than max_suspend_min"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (0,)  # minute the current suspension began or was last acknowledged
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (since,) = memory
+        before, after = view.before, view.after
+        began = and_(eq(after.mode, SUSPENDED), not_(eq(before.mode, SUSPENDED)))
+        acked = and_(
+            accepted_kind(view, "ack_alarm"),
+            eq(view.request.code, ALARMS.index("suspend_too_long")),
+            alarm(before, "suspend_too_long"),
+        )
+        since = ite(or_(began, acked), after.t, since)
+        too_long = and_(
+            eq(after.mode, SUSPENDED), after.t - since > ctx.params.settings.max_suspend_min
+        )
+        return Check((since,), or_(not_(too_long), alarm(after, "suspend_too_long")), too_long)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        (since,) = memory
+        return [or_(not_(eq(mode_of(pump), SUSPENDED)), eq(since, pump.suspend_since))]
+
+
+_INTERACTION_KINDS = (
+    "cancel_bolus",
+    "cancel_temp_basal",
+    "set_basal_schedule",
+    "set_clock",
+    "fill",
+    "ack_alarm",
+)
+
+
+class AutoOff(Property):
+    id = "P-DKA-AUTO-OFF"
+    title = "auto_off_min minutes without user interaction stop the pump with auto_off"
+    requirements = ("REQ-DKA-7",)
+    trigger = "steps at or past the auto-off time"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (0,)  # minute of the last user interaction
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (last,) = memory
+        r = view.request
+        well_formed = not_(eq(view.after.reason, reason_code("bad_request")))
+        by_user = and_(
+            not_(r.auto),
+            or_(*(is_kind(view, k) for k in ("bolus", "temp_basal", "suspend", "resume"))),
+        )
+        interaction = and_(
+            well_formed, or_(by_user, *(is_kind(view, k) for k in _INTERACTION_KINDS))
+        )
+        last = ite(interaction, view.after.t, last)
+        limit = ctx.params.settings.auto_off_min
+        if limit == 0:
+            return Check((last,), True, False)
+        due = view.after.t - last >= limit
+        ok = or_(not_(due), and_(eq(view.after.mode, STOPPED), alarm(view.after, "auto_off")))
+        return Check((last,), ok, due)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        return [eq(memory[0], pump.last_interaction)]
+
+
+class BatteryAlarms(Property):
+    id = "P-DKA-BATTERY"
+    title = "A depleted battery stops the pump with battery_depleted; battery_low while low"
+    requirements = ("REQ-DKA-4",)
+    trigger = "steps with a low or depleted battery"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (False, False)  # (low, depleted)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        low, depleted = memory
+        replaced = _fault(view, "battery_replaced")
+        low = and_(or_(low, _fault(view, "battery_low")), not_(replaced))
+        depleted = and_(or_(depleted, _fault(view, "battery_depleted")), not_(replaced))
+        after = view.after
+        ok = and_(
+            eq(alarm(after, "battery_low"), low),
+            or_(not_(depleted), and_(alarm(after, "battery_depleted"), eq(after.mode, STOPPED))),
+        )
+        return Check((low, depleted), ok, or_(low, depleted))
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        low, depleted = memory
+        return [eq(low, pump.battery_low), eq(depleted, pump.battery_depleted)]
+
+
+class MotorStops(Property):
+    id = "P-DKA-MOTOR"
+    title = "A motor fault stops the pump with the motor alarm"
+    requirements = ("REQ-DKA-6",)
+    trigger = "steps with a motor fault"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (False,)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (fault,) = memory
+        fault = and_(or_(fault, _fault(view, "motor")), not_(_fault(view, "motor_cleared")))
+        after = view.after
+        ok = or_(not_(fault), and_(alarm(after, "motor"), eq(after.mode, STOPPED)))
+        return Check((fault,), ok, fault)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        return [eq(memory[0], pump.motor_fault)]
+
+
+class BolusNotStacked(Property):
+    id = "P-DOSE-NO-STACKING"
+    title = "A bolus is refused while the immediate part of the previous one is still running"
+    requirements = ("REQ-DOSE-5",)
+    trigger = "bolus requests while an earlier bolus is still being delivered"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (0,)  # minute before which the last bolus is certainly still running
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (busy_until,) = memory
+        s = ctx.params.settings
+        r = view.request
+        step_mU = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
+        busy = and_(is_kind(view, "bolus"), view.before.t < busy_until)
+        stacked = and_(busy, view.after.accepted)
+        cancelled = or_(
+            accepted_kind(view, "cancel_bolus"),
+            is_kind(view, "suspend"),
+            is_kind(view, "restart"),
+            not_(eq(view.after.mode, RUNNING)),
+        )
+        started = accepted_kind(view, "bolus")
+        busy_until = ite(
+            started,
+            view.after.t + div_const(r.amount_mU + step_mU - 1, step_mU),
+            ite(cancelled, 0, busy_until),
+        )
+        return Check((busy_until,), not_(stacked), busy)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        (busy_until,) = memory
+        s = ctx.params.settings
+        step_mU = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
+        running = eq(mode_of(pump), RUNNING)
+        return [
+            or_(
+                pump.t >= busy_until,
+                and_(running, pump.bolus_now_mU >= (busy_until - pump.t - 1) * step_mU + 1),
+            )
+        ]

@@ -1,0 +1,316 @@
+"""Property-based fuzzing: a Hypothesis state machine drives a target over the protocol.
+
+Rules cover every request kind, faults, clock changes, restarts, replayed ids, bad
+values, malformed events and runs of ticks; every property's observer is a runtime
+monitor and the machine's invariant is that none is violated. Hypothesis shrinks a
+failure to a minimal trace, which is returned as replayable protocol requests.
+
+Runs are deterministic for a given seed (no example database, no deadline). The
+``ci`` profile takes seconds; ``thorough`` explores far more.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase
+from hypothesis import seed as hypothesis_seed
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    get_state_machine_test,
+    invariant,
+    rule,
+)
+
+from pumpproof.pump_model import ALARMS, FAULTS, Params
+from pumpproof.spec import Spec
+
+from .monitor import AnswerError, Monitor, observation_from_json, request_from_json
+from .observer import Property
+from .scenarios import directed_scenarios
+from .targets import Target
+
+__all__ = ["PROFILES", "FuzzOutcome", "FuzzProfile", "fuzz"]
+
+
+@dataclass(frozen=True)
+class FuzzProfile:
+    examples: int
+    steps: int  # rules per example
+    max_tick_run: int
+
+
+PROFILES: dict[str, FuzzProfile] = {
+    "ci": FuzzProfile(examples=60, steps=60, max_tick_run=240),
+    "thorough": FuzzProfile(examples=1500, steps=200, max_tick_run=1500),
+}
+
+
+@dataclass
+class FuzzOutcome:
+    """What one fuzz campaign found: violations with shrunk traces, trigger counts."""
+
+    examples: int = 0
+    requests: int = 0
+    triggers: dict[str, int] = field(default_factory=dict)
+    violations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    target_failure: str | None = None
+    target_trace: list[dict[str, Any]] | None = None
+    seconds: float = 0.0
+
+
+class _Violation(AssertionError):
+    pass
+
+
+def _make_machine(
+    spec: Spec,
+    params: Params,
+    properties: Sequence[Property],
+    make_target: Callable[[], Target],
+    profile: FuzzProfile,
+    outcome: FuzzOutcome,
+    last_trace: list[list[dict[str, Any]]],
+) -> type[RuleBasedStateMachine]:
+    s = params.settings
+    pulse = s.pulse_mU
+    amounts = st.one_of(
+        st.integers(1, s.max_bolus_mU // pulse + 2).map(lambda n: n * pulse),
+        st.sampled_from([s.max_bolus_mU, s.max_bolus_mU + pulse, s.max_bolus_mU - pulse]),
+        st.integers(-pulse, s.max_bolus_mU + 3 * pulse),  # ragged and negative values
+    )
+    rates = st.one_of(
+        st.integers(0, s.max_basal_rate_mU_per_h + 500),
+        st.sampled_from([0, s.max_basal_rate_mU_per_h, s.max_basal_rate_mU_per_h + 1]),
+    )
+    sources = st.sampled_from(["user", "auto"])
+    glucose = st.one_of(
+        st.integers(40, 400),
+        st.sampled_from([s.lgs_threshold_mg_dL, s.lgs_threshold_mg_dL + 1]),
+    )
+
+    class PumpMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.target = make_target()
+            self.trace: list[dict[str, Any]] = []
+            last_trace.append(self.trace)
+            self.ids = 0
+            self.monitor = Monitor(params, properties)
+            configure = {"op": "configure", "settings": s.to_protocol()}
+            self.trace.append(configure)
+            answer = self.target.send(configure)
+            if not (isinstance(answer, dict) and answer.get("ok") is True):
+                raise _Violation(f"target refused configure: {answer!r}"[:300])
+            outcome.examples += 1
+
+        def teardown(self) -> None:
+            self.target.close()
+
+        def _send(self, message: dict[str, Any]) -> None:
+            self.trace.append(message)
+            outcome.requests += 1
+            answer = self.target.send(message)
+            request = request_from_json(message, params)
+            assert request is not None
+            try:
+                observation = observation_from_json(answer)
+            except AnswerError as exc:
+                raise _Violation(f"target answer malformed: {exc}") from None
+            self.monitor.feed(request, observation)
+
+        def _event(self, **event: Any) -> None:
+            self._send({"op": "event", "event": event})
+
+        def _id(self, reuse: bool) -> str:
+            if reuse and self.ids:
+                return f"id-{self.ids - 1}"
+            self.ids += 1
+            return f"id-{self.ids - 1}"
+
+        @rule(n=st.integers(1, 30))
+        def ticks(self, n: int) -> None:
+            for _ in range(n):
+                self._send({"op": "tick"})
+
+        @rule(n=st.integers(31, profile.max_tick_run))
+        def long_ticks(self, n: int) -> None:
+            for _ in range(n):
+                self._send({"op": "tick"})
+
+        @rule(
+            amount=amounts,
+            extended=st.sampled_from([0, 0, 0, pulse, 10 * pulse, 3 * pulse + 1]),
+            extended_min=st.sampled_from([0, 1, 30, 120]),
+            source=sources,
+            reuse=st.booleans(),
+        )
+        def bolus(self, amount: int, extended: int, extended_min: int, source: str,
+                  reuse: bool) -> None:
+            self._event(kind="bolus", amount_mU=amount, extended_mU=extended,
+                        extended_min=extended_min, source=source, id=self._id(reuse))
+
+        @rule(rate=rates, duration=st.sampled_from([1, 30, 120, 600]), source=sources,
+              reuse=st.booleans())
+        def temp_basal(self, rate: int, duration: int, source: str, reuse: bool) -> None:
+            self._event(kind="temp_basal", rate_mU_per_h=rate, duration_min=duration,
+                        source=source, id=self._id(reuse))
+
+        @rule(kind=st.sampled_from(["cancel_bolus", "cancel_temp_basal", "restart"]))
+        def plain(self, kind: str) -> None:
+            self._event(kind=kind)
+
+        @rule(rates=st.lists(rates, min_size=1, max_size=4))
+        def schedule(self, rates: list[int]) -> None:
+            starts = [0, 360, 720, 1080][: len(rates)]
+            self._event(kind="set_basal_schedule",
+                        basal_schedule=[[a, r] for a, r in zip(starts, rates, strict=True)])
+
+        @rule(kind=st.sampled_from(["suspend", "resume"]), source=sources)
+        def suspend_resume(self, kind: str, source: str) -> None:
+            self._event(kind=kind, source=source)
+
+        @rule(value=glucose)
+        def cgm(self, value: int) -> None:
+            self._event(kind="cgm", glucose_mg_dL=value)
+
+        @rule(offset=st.integers(-1440, 1440))
+        def clock(self, offset: int) -> None:
+            self._event(kind="set_clock", offset_min=offset)
+
+        @rule(amount=st.sampled_from(
+            [s.reservoir_capacity_mU, s.reservoir_capacity_mU + pulse, 2 * pulse, pulse + 1, 0]
+        ))
+        def fill(self, amount: int) -> None:
+            self._event(kind="fill", reservoir_mU=amount)
+
+        @rule(code=st.sampled_from(ALARMS))
+        def ack(self, code: str) -> None:
+            self._event(kind="ack_alarm", code=code)
+
+        @rule(fault=st.sampled_from(FAULTS))
+        def fault(self, fault: str) -> None:
+            self._event(kind="fault", fault=fault)
+
+        @rule(event=st.sampled_from([
+            {"kind": "bolus"},
+            {"kind": "bolus", "amount_mU": "500", "source": "user", "id": "x"},
+            {"kind": "bolus", "amount_mU": 500.0, "source": "user", "id": "x"},
+            {"kind": "temp_basal", "rate_mU_per_h": True, "duration_min": 30,
+             "source": "user", "id": "y"},
+            {"kind": "warp_drive"},
+            {"kind": "cgm", "glucose_mg_dL": None},
+            {"kind": "suspend", "source": "robot"},
+            {"kind": "fault", "fault": "meteor"},
+        ]))
+        def malformed(self, event: dict[str, Any]) -> None:
+            self._event(**event)
+
+        @invariant()
+        def observers_hold(self) -> None:
+            violated = self.monitor.violated
+            if violated:
+                raise _Violation(", ".join(run.prop.id for run in violated))
+
+    return PumpMachine
+
+
+def _run_scenarios(
+    params: Params,
+    properties: Sequence[Property],
+    make_target: Callable[[], Target],
+    outcome: FuzzOutcome,
+) -> None:
+    """The directed scenarios, each on a fresh target, every observer watching."""
+    configure = {"op": "configure", "settings": params.settings.to_protocol()}
+    for trace in directed_scenarios(params.settings).values():
+        target = make_target()
+        monitor = Monitor(params, properties)
+        sent = [configure]
+        try:
+            target.send(configure)
+            for message in trace:
+                sent.append(message)
+                outcome.requests += 1
+                request = request_from_json(message, params)
+                assert request is not None
+                observation = observation_from_json(target.send(message))
+                for prop in monitor.feed(request, observation):
+                    outcome.violations.setdefault(prop.id, list(sent))
+        except AnswerError as exc:
+            outcome.target_failure = f"target answer malformed: {exc}"
+            outcome.target_trace = sent
+        finally:
+            target.close()
+        outcome.examples += 1
+        for run in monitor.runs:
+            outcome.triggers[run.prop.id] += run.triggers
+
+
+def fuzz(
+    spec: Spec,
+    params: Params,
+    properties: Sequence[Property],
+    make_target: Callable[[], Target],
+    profile: FuzzProfile,
+    seed: int,
+) -> FuzzOutcome:
+    """Fuzz until the budget is spent; each violated property gets a shrunk trace."""
+    started = time.perf_counter()
+    outcome = FuzzOutcome(triggers={p.id: 0 for p in properties})
+    _run_scenarios(params, properties, make_target, outcome)
+    active = [p for p in properties if p.id not in outcome.violations]
+    settings = hypothesis_settings(
+        max_examples=profile.examples,
+        stateful_step_count=profile.steps,
+        deadline=None,
+        database=None,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
+    for _round in range(len(properties) + 1):
+        last_trace: list[list[dict[str, Any]]] = []
+        counted: list[Monitor] = []
+        machine = _make_machine(spec, params, active, make_target, profile, outcome, last_trace)
+
+        class Counting(machine):  # type: ignore[valid-type, misc]
+            def __init__(self) -> None:
+                super().__init__()
+                counted.append(self.monitor)
+
+        # The public ``seed`` decorator fixes the run; no example database is used.
+        test = get_state_machine_test(
+            Counting, settings=settings, _min_steps=0, _flaky_state={"selecting_rule": False}
+        )
+        test = hypothesis_seed(seed)(test)
+        failure: BaseException | None = None
+        try:
+            test()
+        except (_Violation, HypothesisException, AssertionError) as exc:
+            failure = exc
+        for monitor in counted:
+            for run in monitor.runs:
+                outcome.triggers[run.prop.id] += run.triggers
+        if failure is None:
+            break
+        final_monitor = counted[-1] if counted else None
+        trace = last_trace[-1] if last_trace else []
+        violated = [r.prop.id for r in final_monitor.violated] if final_monitor else []
+        if not violated:
+            outcome.target_failure = str(failure).splitlines()[0][:500]
+            outcome.target_trace = trace
+            break
+        for prop_id in violated:
+            outcome.violations[prop_id] = trace
+        active = [p for p in active if p.id not in outcome.violations]
+        if not active:
+            break
+    outcome.seconds = time.perf_counter() - started
+    return outcome

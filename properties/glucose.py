@@ -1,0 +1,159 @@
+"""Glucose and automation properties: CGM freshness, low glucose, replay, IOB accounting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pumpproof.pump_model import PPM, State
+from pumpproof.pump_model.codes import reason_code
+from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_, set_add, set_contains
+
+from .observer import Check, Context, Property, StepView
+from .trackers import (
+    accepted_kind,
+    cgm_after,
+    cgm_fresh_low,
+    is_kind,
+    is_tick,
+    iob_ring_after,
+    iob_ring_init,
+    observer_iob_ppm,
+)
+
+__all__ = [
+    "AutomationNeedsFreshCgm",
+    "AutomationRefusedWhenLow",
+    "IobNeverUndercounted",
+    "LowGlucoseSuspend",
+    "ReplayRefused",
+]
+
+_CGM_INIT = (False, 0, 0)
+
+
+def _cgm_lemmas(pump: State, memory: tuple[Any, Any, Any]) -> list[Any]:
+    seen, glucose, read_t = memory
+    return [
+        eq(seen, pump.cgm_seen),
+        or_(not_(seen), and_(eq(glucose, pump.cgm_mg_dL), eq(read_t, pump.cgm_t))),
+    ]
+
+
+def _adds_insulin_auto(view: StepView) -> Any:
+    r = view.request
+    return and_(
+        r.auto,
+        or_(
+            is_kind(view, "bolus"),
+            and_(is_kind(view, "temp_basal"), r.rate_mU_per_h > 0),
+            is_kind(view, "resume"),
+        ),
+    )
+
+
+class AutomationNeedsFreshCgm(Property):
+    id = "P-CGM-AUTO-FRESH"
+    title = "Automation adds insulin only with a fresh CGM value"
+    requirements = ("REQ-CGM-1",)
+    trigger = "automated requests that would add insulin while the CGM value is stale or absent"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (_CGM_INIT,)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (cgm,) = memory
+        fresh, _ = cgm_fresh_low(ctx, cgm, view.before.t)
+        risky = and_(_adds_insulin_auto(view), not_(fresh))
+        return Check((cgm_after(cgm, view),), not_(and_(risky, view.after.accepted)), risky)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        return _cgm_lemmas(pump, memory[0])
+
+
+class AutomationRefusedWhenLow(Property):
+    id = "P-HYPO-AUTO-LOW"
+    title = "Automation adds no insulin while the latest fresh CGM value is low"
+    requirements = ("REQ-HYPO-2", "REQ-HYPO-1")
+    trigger = "automated requests that would add insulin while glucose is low"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (_CGM_INIT,)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (cgm,) = memory
+        _, low = cgm_fresh_low(ctx, cgm, view.before.t)
+        risky = and_(_adds_insulin_auto(view), low)
+        return Check((cgm_after(cgm, view),), not_(and_(risky, view.after.accepted)), risky)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        return _cgm_lemmas(pump, memory[0])
+
+
+class LowGlucoseSuspend(Property):
+    id = "P-HYPO-LGS"
+    title = "No basal is delivered in a minute that starts with a fresh low CGM value"
+    requirements = ("REQ-HYPO-1",)
+    trigger = "minutes that start with a fresh low CGM value and no bolus running"
+    prove = False  # needs the Bresenham bookkeeping as a nonlinear lemma: fuzzed instead
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        # (cgm tracker, minute until which a bolus may still be delivering)
+        return (_CGM_INIT, 0)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        cgm, bolus_until = memory
+        s = ctx.params.settings
+        _, low = cgm_fresh_low(ctx, cgm, view.before.t)
+        r = view.request
+        step_mU = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
+        immediate_min = div_const(r.amount_mU + step_mU - 1, step_mU)
+        longest = ite(r.extended_min > immediate_min, r.extended_min, immediate_min)
+        bolus_until = ite(accepted_kind(view, "bolus"), view.after.t + longest + 1, bolus_until)
+        quiet = view.before.t >= bolus_until
+        situation = and_(is_tick(view), low, quiet)
+        ok = not_(and_(situation, view.after.delivered_mU > 0))
+        return Check((cgm_after(cgm, view), bolus_until), ok, situation)
+
+
+class ReplayRefused(Property):
+    id = "P-SEC-REPLAY"
+    title = "A bolus or temp basal id is used at most once in the pump's life, restarts included"
+    requirements = ("REQ-HYPO-6",)
+    trigger = "bolus or temp basal requests that reuse an earlier id"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (frozenset(),)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (seen,) = memory
+        r = view.request
+        carries_id = or_(is_kind(view, "bolus"), is_kind(view, "temp_basal"))
+        replay = and_(carries_id, set_contains(seen, r.id_key))
+        recorded = and_(carries_id, not_(eq(view.after.reason, reason_code("bad_request"))))
+        new_seen = ite(recorded, set_add(seen, r.id_key), seen)
+        return Check((new_seen,), not_(and_(replay, view.after.accepted)), replay)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        return [memory[0] == pump.seen_ids]
+
+
+class IobNeverUndercounted(Property):
+    id = "P-HYPO-IOB-ACCOUNTING"
+    title = "The IOB the pump reports is never below IOB recomputed from delivered insulin"
+    requirements = ("REQ-HYPO-4", "REQ-PARAM-2")
+    trigger = "steps with insulin on board"
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        return (iob_ring_init(ctx),)
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        (ring,) = memory
+        ring = iob_ring_after(ctx, ring, view)
+        exact = observer_iob_ppm(ctx, ring)
+        return Check((ring,), view.after.iob_mU * PPM >= exact, exact > 0)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        (ring,) = memory
+        return [eq(a, b) for a, b in zip(ring, pump.iob_ring, strict=True)]
+

@@ -1,0 +1,108 @@
+"""A verification campaign on the reference model: prove, search and fuzz every property.
+
+Pure orchestration: takes a spec and options, returns :class:`PropertyEvidence` per
+property. Writing files and printing belong to the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from pumpproof.pump_model import Params
+from pumpproof.spec import Spec
+
+from .catalogue import all_properties, by_id
+from .fuzz import PROFILES, fuzz
+from .observer import Property
+from .prove import ProofSettings, bmc, k_induction
+from .targets import make_target
+from .verdicts import MethodResult, Verdict, overall_verdict
+
+__all__ = ["PROOF_SETTINGS", "PropertyEvidence", "verify"]
+
+PROOF_SETTINGS: dict[str, ProofSettings] = {
+    "ci": ProofSettings(bmc_depth=3, max_k=1, timeout_ms=60_000),
+    "thorough": ProofSettings(bmc_depth=6, max_k=3, timeout_ms=600_000),
+}
+
+
+@dataclass(frozen=True)
+class PropertyEvidence:
+    prop: Property
+    results: tuple[MethodResult, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        return overall_verdict(list(self.results))
+
+    @property
+    def triggers(self) -> int:
+        return sum(r.triggers for r in self.results)
+
+
+def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
+    prop_id, params, settings = args
+    prop = by_id(prop_id)
+    depth = max(settings.max_k, prop.induction_depth)
+    induction = ProofSettings(settings.bmc_depth, depth, settings.timeout_ms, settings.schedule_slots)
+    return [k_induction(prop, params, induction), bmc(prop, params, settings)]
+
+
+def verify(
+    spec: Spec,
+    profile: str = "ci",
+    seed: int = 0,
+    workers: int = 2,
+    progress: Callable[[str], None] | None = None,
+    properties: Sequence[Property] | None = None,
+) -> list[PropertyEvidence]:
+    """Every property: k-induction and BMC in Z3 (when composable), then fuzzing."""
+    params = Params(spec.settings)
+    props = list(properties or all_properties())
+    settings = PROOF_SETTINGS[profile]
+    proved: dict[str, list[MethodResult]] = {}
+    jobs = [(p.id, params, settings) for p in props if p.prove]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for (prop_id, _, _), results in zip(jobs, pool.map(_prove_one, jobs), strict=True):
+                proved[prop_id] = results
+                if progress:
+                    progress(f"proved {prop_id}: {results[0].verdict.value}")
+    else:
+        for job in jobs:
+            proved[job[0]] = _prove_one(job)
+            if progress:
+                progress(f"proved {job[0]}: {proved[job[0]][0].verdict.value}")
+    if progress:
+        progress("fuzzing the reference model")
+    outcome = fuzz(spec, params, props, lambda: make_target("reference", spec), PROFILES[profile], seed)
+    evidence = []
+    for prop in props:
+        results = list(proved.get(prop.id, []))
+        trace = outcome.violations.get(prop.id)
+        results.append(
+            MethodResult(
+                "fuzz",
+                Verdict.VIOLATED if trace else Verdict.PASSED,
+                examples=outcome.examples,
+                triggers=outcome.triggers.get(prop.id, 0),
+                counterexample=trace,
+                detail=(
+                    f"violated; shrunk trace of {len(trace)} requests" if trace
+                    else f"no violation in {outcome.examples} examples, "
+                    f"{outcome.requests} requests (seed {seed})"
+                ),
+            )
+        )
+        evidence.append(PropertyEvidence(prop, tuple(results)))
+    return evidence
+
+
+def evidence_summary(evidence: Sequence[PropertyEvidence]) -> dict[str, Any]:
+    counts: dict[str, int] = {v.value: 0 for v in Verdict}
+    for item in evidence:
+        counts[item.verdict.value] += 1
+    return counts

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pumpproof.pump_model import Params
+from pumpproof.errors import SpecError
 from pumpproof.spec import Spec
 
 from .catalogue import all_properties, by_id
@@ -21,7 +22,7 @@ from .prove import ProofSettings, bmc, k_induction
 from .targets import make_target
 from .verdicts import MethodResult, Verdict, overall_verdict
 
-__all__ = ["PROOF_SETTINGS", "PropertyEvidence", "verify"]
+__all__ = ["PROOF_SETTINGS", "PropertyEvidence", "check_links", "verify"]
 
 PROOF_SETTINGS: dict[str, ProofSettings] = {
     "ci": ProofSettings(bmc_depth=3, max_k=1, timeout_ms=60_000),
@@ -51,6 +52,18 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     return [k_induction(prop, params, induction), bmc(prop, params, settings)]
 
 
+def check_links(spec: Spec, props: Sequence[Property]) -> None:
+    """Every requirement a property names must exist in the spec."""
+    missing = [
+        f"properties: {prop.id}: requirement {req_id} is not in requirements.yaml"
+        for prop in props
+        for req_id in prop.requirements
+        if req_id not in spec.requirement_ids
+    ]
+    if missing:
+        raise SpecError(missing)
+
+
 def verify(
     spec: Spec,
     profile: str = "ci",
@@ -62,6 +75,7 @@ def verify(
     """Every property: k-induction and BMC in Z3 (when composable), then fuzzing."""
     params = Params(spec.settings)
     props = list(properties or all_properties())
+    check_links(spec, props)
     settings = PROOF_SETTINGS[profile]
     proved: dict[str, list[MethodResult]] = {}
     jobs = [(p.id, params, settings) for p in props if p.prove]

@@ -144,11 +144,12 @@ def _check_requirements(display: str, reqs: RequirementsFile) -> None:
                 problems.append(f"{where}.settings: no setting named {name!r}")
         for rule in req.protocol_rules:
             if not 1 <= rule <= 13:
-                problems.append(f"{where}.protocol_rules: target protocol v1 has rules 1–13, got {rule}")
+                problems.append(
+                    f"{where}.protocol_rules: target protocol v1 has rules 1–13, got {rule}"
+                )
         if set(req.verification) <= {"review", "analysis"} and not req.review_record:
-            problems.append(
-                f"{where}: verified by {'/'.join(req.verification)} only, so it needs a review_record"
-            )
+            methods = "/".join(req.verification)
+            problems.append(f"{where}: verified by {methods} only, so it needs a review_record")
     if problems:
         raise SpecError(problems)
 

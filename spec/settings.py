@@ -100,7 +100,9 @@ def schedule_problems(schedule: Any, max_basal_rate_mU_per_h: int | None) -> lis
             or len(segment) != 2
             or not all(_is_int(v) for v in segment)
         ):
-            problems.append(f"segment {index}: must be [start_minute_of_day, rate_mU_per_h] integers")
+            problems.append(
+                f"segment {index}: must be [start_minute_of_day, rate_mU_per_h] integers"
+            )
             continue
         start, rate = segment
         if index == 0 and start != 0:

@@ -60,7 +60,7 @@ def read_yaml(path: Path, display: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError([f"{display}: cannot read: {exc}"]) from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except _DuplicateKey as exc:
         raise SpecError([f"{display}: {exc}"]) from None
     except yaml.YAMLError as exc:

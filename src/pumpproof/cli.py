@@ -25,7 +25,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("simulate_cmd", "replay protocol requests on a target and print observations"),
     "verify": ("verify_cmd", "prove, search and fuzz every property on the reference model"),
     "run": ("run_cmd", "the main job: validate the spec, verify, write the evidence bundle"),
-    "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree (cut sets, probability, importance)"),
 }
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3

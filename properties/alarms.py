@@ -81,7 +81,9 @@ class BadRequestsChangeNothing(Property):
 
 class ConditionAlarms(Property):
     id = "P-ALARM-CONDITIONS"
-    title = "reservoir_low, low_glucose and cgm_stale are active exactly while their condition holds"
+    title = (
+        "reservoir_low, low_glucose and cgm_stale are active exactly while their condition holds"
+    )
     requirements = ("REQ-ALARM-2",)
     trigger = "steps where one of these conditions holds"
 
@@ -127,7 +129,10 @@ def _cause_after(view: StepView, name: str, cause: Any, pulse: int) -> Any:
 
 class StoppingAlarmsLatch(Property):
     id = "P-ALARM-LATCH"
-    title = "A stopping alarm stops the pump and clears only when its cause is gone and it was acknowledged"
+    title = (
+        "A stopping alarm stops the pump and clears only when its cause is gone "
+        "and it was acknowledged"
+    )
     requirements = ("REQ-ALARM-1",)
     trigger = "steps with a stopping alarm active"
 

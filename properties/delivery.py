@@ -62,7 +62,10 @@ class OcclusionStopsInTime(Property):
 
 class ReservoirHonest(Property):
     id = "P-DKA-RESERVOIR"
-    title = "Delivery comes from the reservoir; an empty reservoir alarms and stops; fill only when not running"
+    title = (
+        "Delivery comes from the reservoir; an empty reservoir alarms and stops; "
+        "fill only when not running"
+    )
     requirements = ("REQ-DKA-3",)
     trigger = "steps that end with less than one pulse in the reservoir"
 

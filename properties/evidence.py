@@ -124,7 +124,8 @@ def junit_xml(evidence: Sequence[PropertyEvidence], suite: str = "pumpproof.veri
         if result.verdict is Verdict.VIOLATED:
             failure = ET.SubElement(case, "failure", message=f"{item.prop.id}: {result.detail}")
             trace = "\n".join(json.dumps(m, sort_keys=True) for m in result.counterexample or [])
-            failure.text = f"{item.prop.title}\nrequirements: {', '.join(item.prop.requirements)}\n{trace}"
+            requirements = ", ".join(item.prop.requirements)
+            failure.text = f"{item.prop.title}\nrequirements: {requirements}\n{trace}"
         elif result.verdict is Verdict.UNKNOWN:
             ET.SubElement(case, "skipped", message=result.detail)
         else:

@@ -281,9 +281,11 @@ def fuzz(
         machine = _make_machine(spec, params, active, make_target, profile, outcome, last_trace)
 
         class Counting(machine):  # type: ignore[valid-type, misc]
+            monitors = counted
+
             def __init__(self) -> None:
                 super().__init__()
-                counted.append(self.monitor)
+                self.monitors.append(self.monitor)
 
         # The public ``seed`` decorator fixes the run; no example database is used.
         test = get_state_machine_test(

@@ -14,10 +14,10 @@ from .trackers import (
     accepted_kind,
     cgm_after,
     cgm_fresh_low,
-    is_kind,
-    is_tick,
     iob_ring_after,
     iob_ring_init,
+    is_kind,
+    is_tick,
     observer_iob_ppm,
 )
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["MethodResult", "Verdict", "overall_verdict"]
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """``proved``: for all reachable states (k-induction). ``passed``: no violation found
     by bounded search or fuzzing (evidence, not proof). ``violated``: a counterexample
     exists and was replayed. ``unknown``: no conclusion (timeout, k exhausted)."""

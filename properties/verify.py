@@ -11,8 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from pumpproof.pump_model import Params
 from pumpproof.errors import SpecError
+from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 
 from .catalogue import all_properties, by_id
@@ -48,7 +48,9 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     prop_id, params, settings = args
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
-    induction = ProofSettings(settings.bmc_depth, depth, settings.timeout_ms, settings.schedule_slots)
+    induction = ProofSettings(
+        settings.bmc_depth, depth, settings.timeout_ms, settings.schedule_slots
+    )
     return [k_induction(prop, params, induction), bmc(prop, params, settings)]
 
 
@@ -92,7 +94,9 @@ def verify(
                 progress(f"proved {job[0]}: {proved[job[0]][0].verdict.value}")
     if progress:
         progress("fuzzing the reference model")
-    outcome = fuzz(spec, params, props, lambda: make_target("reference", spec), PROFILES[profile], seed)
+    outcome = fuzz(
+        spec, params, props, lambda: make_target("reference", spec), PROFILES[profile], seed
+    )
     evidence = []
     for prop in props:
         results = list(proved.get(prop.id, []))

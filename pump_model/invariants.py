@@ -77,7 +77,8 @@ def state_invariants(params: Params, s: State) -> list[Any]:
         if index > 0:  # an occlusion latches only when detected
             facts.append(or_(not_(cause), latched))
         facts.append(or_(not_(and_(latched, ack)), cause))
-    facts.append(or_(not_(s.temp_on), and_(s.t < s.temp_end, or_(not_(s.temp_auto), cgm_fresh(params, s)))))
+    temp_live = and_(s.t < s.temp_end, or_(not_(s.temp_auto), cgm_fresh(params, s)))
+    facts.append(or_(not_(s.temp_on), temp_live))
     facts.append(or_(not_(or_(*s.latched)), s.suspended))
     facts.extend(v >= 0 for v in s.daily_ring)
     facts.extend(v >= 0 for v in s.iob_ring)

@@ -11,6 +11,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -22,8 +23,8 @@ from pumpproof.properties.evidence import (
     junit_xml,
     timings_json,
 )
-from pumpproof.properties.verify import PropertyEvidence, verify
 from pumpproof.properties.verdicts import Verdict
+from pumpproof.properties.verify import PropertyEvidence, verify
 from pumpproof.spec import load_spec
 
 from ._files import write_atomic
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes for proofs")
 
 
-def write_outputs(out: Path, spec_evidence: dict, evidence: list[PropertyEvidence],
+def write_outputs(out: Path, spec_evidence: dict[str, Any], evidence: list[PropertyEvidence],
                   seconds: float) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for item in evidence:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -11,7 +12,6 @@ import pytest
 
 from pumpproof.pump_model import (
     TICK,
-    Params,
     ReferencePump,
     iob_fraction,
     iob_fraction_ppm,
@@ -40,7 +40,7 @@ def test_iob_matches_the_oracle_table(dia: int, peak: int, expected: tuple[float
 def test_iob_curve_is_monotone_and_tables_never_undercount() -> None:
     values = [iob_fraction_ppm(m, 360, 75) for m in range(0, 361)]
     assert values[0] == 1_000_000 and values[-1] == 0
-    assert all(a >= b for a, b in zip(values, values[1:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(values))
     for m in range(0, 360):
         assert values[m] >= float(iob_fraction(m, 360, 75)) * 1_000_000
     table = iob_table_ppm(360, 75, 5)

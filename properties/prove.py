@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any
 
 import z3
 
-from pumpproof.pump_model import Params, Request, State, initial_state, observe, step
+from pumpproof.pump_model import Params, Request, State, initial_state, step
 from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.invariants import state_invariants
 from pumpproof.pump_model.protocol import request_to_json
@@ -90,6 +91,8 @@ class _Unrolling:
         i = len(self.requests)
         request = symbolic_request(self.params, f"r{i}")
         self.constraints.append(request_domain(self.params, request))
+        # Looked up at call time, so that a selftest mutant of ``observe`` is seen here too.
+        observe = sys.modules["pumpproof.pump_model.transition"].observe
         before = observe(self.params, self.states[-1], 0, _NONE)
         after_state, obs = step(self.params, self.states[-1], request)
         check = self.prop.update(self.ctx, self.memories[-1], StepView(request, before, obs))

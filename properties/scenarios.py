@@ -66,5 +66,15 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
                     _event(kind="fill", reservoir_mU=s.reservoir_capacity_mU),
                     _event(kind="ack_alarm", code="reservoir_empty"),
                     _event(kind="resume", source="user"), *_ticks(5)]
-    return {"daily_total": daily, "iob_cap": iob, "occlusion": occlusion,
+    # Automation at the freshness limit: fresh at exactly cgm_stale_min, stale one minute later.
+    stale: Trace = [_event(kind="cgm", glucose_mg_dL=150), *_ticks(s.cgm_stale_min),
+                    _event(kind="bolus", amount_mU=pulse, source="auto", id="fresh-auto"),
+                    *_ticks(bolus_min),
+                    _event(kind="cgm", glucose_mg_dL=150), *_ticks(s.cgm_stale_min + 1),
+                    _event(kind="bolus", amount_mU=pulse, source="auto", id="stale-auto"),
+                    _event(kind="temp_basal", rate_mU_per_h=pulse * 20, duration_min=30,
+                           source="auto", id="stale-temp"),
+                    _event(kind="suspend", source="auto"),
+                    _event(kind="resume", source="auto"), *_ticks(5)]
+    return {"stale_cgm": stale, "daily_total": daily, "iob_cap": iob, "occlusion": occlusion,
             "quiet_user": quiet, "low_glucose": low, "empty_reservoir": empty}

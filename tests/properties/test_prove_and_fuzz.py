@@ -111,3 +111,20 @@ def test_every_property_names_existing_requirements(prop: Any) -> None:
     assert prop.requirements
     for req_id in prop.requirements:
         assert req_id in SPEC.requirement_ids
+
+
+@pytest.mark.slow
+def test_selftest_kills_every_mutant() -> None:
+    import json as _json
+    import shutil as _shutil
+    import subprocess as _subprocess
+
+    exe = _shutil.which("pumpproof")
+    command = [exe] if exe else [sys.executable, "-m", "pumpproof"]
+    result = _subprocess.run([*command, "selftest", "--json"], capture_output=True, text=True,
+                             timeout=1200, check=False)
+    summary = _json.loads(result.stdout)
+    assert summary["mutants"] >= len(all_properties())
+    assert summary["killed"] == summary["mutants"], result.stdout
+    assert summary["properties_covered"] == len(all_properties())
+    assert result.returncode == 0

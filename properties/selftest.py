@@ -1,0 +1,69 @@
+"""Selftest: every mutant of the model must be caught by the property written for it.
+
+For each mutant the property's methods run on the mutated model, cheapest first:
+k-induction (whose base case is a bounded search from minute 0), BMC, then the
+directed scenarios and Hypothesis fuzzing. A mutant is *killed* only by a concrete,
+replayed violation — an unproved property is not a kill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pumpproof.pump_model import Params
+from pumpproof.spec import Spec
+
+from .catalogue import all_properties, by_id
+from .fuzz import FuzzProfile, fuzz
+from .mutants import MUTANTS, Mutant
+from .prove import ProofSettings, bmc, k_induction
+from .targets import make_target
+from .verdicts import Verdict
+
+__all__ = ["MutantResult", "selftest", "selftest_summary"]
+
+_FUZZ = FuzzProfile(examples=150, steps=60, max_tick_run=240)
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    mutant: Mutant
+    killed: bool
+    by: str  # the method that found the violation, or ""
+
+
+def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult:
+    prop = by_id(mutant.property_id)
+    with mutant.patch():
+        if prop.prove:
+            if k_induction(prop, params, ProofSettings(max_k=1)).verdict is Verdict.VIOLATED:
+                return MutantResult(mutant, True, "kinduction")
+            if bmc(prop, params, ProofSettings(bmc_depth=3)).verdict is Verdict.VIOLATED:
+                return MutantResult(mutant, True, "bmc")
+        outcome = fuzz(spec, params, [prop], lambda: make_target("reference", spec), _FUZZ, seed)
+        if prop.id in outcome.violations:
+            return MutantResult(mutant, True, "fuzz")
+    return MutantResult(mutant, False, "")
+
+
+def selftest(
+    spec: Spec, seed: int = 0, progress: Callable[[str], None] | None = None
+) -> list[MutantResult]:
+    params = Params(spec.settings)
+    results = []
+    for mutant in MUTANTS:
+        if progress:
+            progress(f"mutant {mutant.name} → {mutant.property_id}")
+        results.append(_kill(mutant, spec, params, seed))
+    return results
+
+
+def selftest_summary(results: list[MutantResult]) -> dict[str, int]:
+    covered = {r.mutant.property_id for r in results if r.killed}
+    return {
+        "mutants": len(results),
+        "killed": sum(r.killed for r in results),
+        "properties_covered": len(covered),
+        "properties": len(all_properties()),
+    }

@@ -9,6 +9,7 @@ from .alarms import (
     RestartPersists,
     StoppingAlarmsLatch,
 )
+from .contracts import CalculatorContracts, ContractProperty, WindowContracts
 from .delivery import (
     AutoOff,
     BatteryAlarms,
@@ -30,7 +31,7 @@ from .glucose import (
 )
 from .observer import Property
 
-__all__ = ["all_properties", "by_id"]
+__all__ = ["all_properties", "by_id", "contract_properties", "observer_properties"]
 
 _CLASSES: tuple[type[Property], ...] = (
     MaxBolus,
@@ -60,9 +61,19 @@ _CLASSES: tuple[type[Property], ...] = (
 )
 
 
+def observer_properties() -> list[Property]:
+    """Every property that is an observer (proved, searched, fuzzed, monitored)."""
+    return [cls() for cls in _CLASSES]
+
+
+def contract_properties() -> list[ContractProperty]:
+    """Every property verified by CrossHair contracts on pure functions."""
+    return [CalculatorContracts(), WindowContracts()]
+
+
 def all_properties() -> list[Property]:
     """One instance of every property, in report order."""
-    return [cls() for cls in _CLASSES]
+    return [*observer_properties(), *contract_properties()]
 
 
 def by_id(prop_id: str) -> Property:

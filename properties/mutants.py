@@ -30,7 +30,8 @@ class Mutant:
     name: str
     property_id: str
     description: str
-    patch: Callable[[], Any]  # a context manager factory
+    patch: Callable[[], Any] | None  # a context manager factory (model mutants)
+    contract_targets: tuple[str, ...] = ()  # broken functions (contract mutants)
 
 
 @contextmanager
@@ -111,7 +112,8 @@ def _motor_never_latches(original: Any) -> Any:
 def _ack_alone_clears(original: Any) -> Any:
     def mutant(params: Params, before: State, state: State, detected: Any) -> State:
         after: State = original(params, before, state, detected)
-        latched = tuple(and_(latch, not_(ack)) for latch, ack in zip(after.latched, after.acked))
+        pairs = zip(after.latched, after.acked, strict=True)
+        latched = tuple(and_(latch, not_(ack)) for latch, ack in pairs)
         return after.replace(latched=latched, acked=tuple(False for _ in after.acked))
 
     return mutant
@@ -153,6 +155,20 @@ def _invalid_suspends(original: Any) -> Any:
         return dataclasses.replace(outcome, state=outcome.state.replace(suspended=True))
 
     return mutant
+
+
+@contextmanager
+def _combined(*patches: Any) -> Iterator[None]:
+    entered = []
+    try:
+        for patch in patches:
+            patch_cm = patch()
+            patch_cm.__enter__()
+            entered.append(patch_cm)
+        yield
+    finally:
+        for patch_cm in reversed(entered):
+            patch_cm.__exit__(None, None, None)
 
 
 MUTANTS: tuple[Mutant, ...] = (
@@ -233,18 +249,16 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("bad_request_suspends", "P-SEC-BAD-REQUEST",
            "a malformed event suspends the pump",
            lambda: _swap("invalid", _invalid_suspends, in_handlers=True)),
+    Mutant("calculator_uncapped", "P-HYPO-CALCULATOR",
+           "the calculator forgets the max-bolus cap", None,
+           ("pumpproof.properties.contract_mutants.suggest_bolus_uncapped",)),
+    Mutant("pulses_rounded_up", "P-HYPO-CALCULATOR",
+           "amounts rounded up to whole pulses", None,
+           ("pumpproof.properties.contract_mutants.round_up_to_pulses",)),
+    Mutant("window_one_bin_short", "P-PARAM-WINDOWS",
+           "the daily ring has one bin too few", None,
+           ("pumpproof.properties.contract_mutants.day_bins_one_short",)),
+    Mutant("iob_bin_oldest_age", "P-PARAM-WINDOWS",
+           "IOB bins valued at their oldest age (under-counts)", None,
+           ("pumpproof.properties.contract_mutants.oldest_age_min",)),
 )
-
-
-@contextmanager
-def _combined(*patches: Any) -> Iterator[None]:
-    entered = []
-    try:
-        for patch in patches:
-            patch_cm = patch()
-            patch_cm.__enter__()
-            entered.append(patch_cm)
-        yield
-    finally:
-        for patch_cm in reversed(entered):
-            patch_cm.__exit__(None, None, None)

@@ -15,6 +15,7 @@ from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 
 from .catalogue import all_properties, by_id
+from .contracts import ContractProperty, check_contracts
 from .fuzz import FuzzProfile, fuzz
 from .mutants import MUTANTS, Mutant
 from .prove import ProofSettings, bmc, k_induction
@@ -35,6 +36,11 @@ class MutantResult:
 
 def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult:
     prop = by_id(mutant.property_id)
+    if isinstance(prop, ContractProperty):
+        result = check_contracts(prop, "ci", mutant.contract_targets)
+        killed = result.verdict is Verdict.VIOLATED
+        return MutantResult(mutant, killed, "contract" if killed else "")
+    assert mutant.patch is not None
     with mutant.patch():
         if prop.prove:
             if k_induction(prop, params, ProofSettings(max_k=1)).verdict is Verdict.VIOLATED:

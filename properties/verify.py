@@ -16,6 +16,7 @@ from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 
 from .catalogue import all_properties, by_id
+from .contracts import ContractProperty, check_contracts
 from .fuzz import PROFILES, fuzz
 from .observer import Property
 from .prove import ProofSettings, bmc, k_induction
@@ -78,9 +79,10 @@ def verify(
     params = Params(spec.settings)
     props = list(properties or all_properties())
     check_links(spec, props)
+    observers = [p for p in props if not isinstance(p, ContractProperty)]
     settings = PROOF_SETTINGS[profile]
     proved: dict[str, list[MethodResult]] = {}
-    jobs = [(p.id, params, settings) for p in props if p.prove]
+    jobs = [(p.id, params, settings) for p in observers if p.prove]
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for (prop_id, _, _), results in zip(jobs, pool.map(_prove_one, jobs), strict=True):
@@ -95,10 +97,15 @@ def verify(
     if progress:
         progress("fuzzing the reference model")
     outcome = fuzz(
-        spec, params, props, lambda: make_target("reference", spec), PROFILES[profile], seed
+        spec, params, observers, lambda: make_target("reference", spec), PROFILES[profile], seed
     )
     evidence = []
     for prop in props:
+        if isinstance(prop, ContractProperty):
+            if progress:
+                progress(f"CrossHair contracts of {prop.id}")
+            evidence.append(PropertyEvidence(prop, (check_contracts(prop, profile),)))
+            continue
         results = list(proved.get(prop.id, []))
         trace = outcome.violations.get(prop.id)
         results.append(

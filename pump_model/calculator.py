@@ -13,7 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BolusSuggestion", "suggest_bolus", "suggest_bolus_mU"]
+__all__ = ["BolusSuggestion", "round_down_to_pulses", "suggest_bolus", "suggest_bolus_mU"]
+
+
+def round_down_to_pulses(amount_mU: int, pulse_mU: int) -> int:
+    """The largest whole number of pulses not above ``amount_mU`` (never rounds up).
+
+    pre: 0 <= amount_mU <= 1000000
+    pre: 1 <= pulse_mU <= 1000
+    post: __return__ % pulse_mU == 0
+    post: 0 <= amount_mU - __return__ < pulse_mU
+    """
+    return amount_mU // pulse_mU * pulse_mU
 
 
 def suggest_bolus_mU(
@@ -35,7 +46,8 @@ def suggest_bolus_mU(
     pre: 80 <= target_mg_dL <= 200
     pre: 10 <= isf_mg_dL_per_U <= 500
     pre: 0 <= iob_mU <= 100000
-    pre: 1 <= pulse_mU <= max_bolus_mU <= 25000
+    pre: 1 <= pulse_mU <= 1000
+    pre: pulse_mU <= max_bolus_mU <= 25000
     pre: 67 <= lgs_threshold_mg_dL <= 110
     post: 0 <= __return__ <= max_bolus_mU
     post: __return__ % pulse_mU == 0
@@ -80,8 +92,8 @@ def suggest_bolus(
     raw_mU = carb_mU + correction_mU - iob_mU
     if raw_mU <= 0:
         return BolusSuggestion(0, 0, False, "iob_covers")
-    whole_mU = raw_mU // pulse_mU * pulse_mU
-    cap_mU = max_bolus_mU // pulse_mU * pulse_mU
+    whole_mU = round_down_to_pulses(raw_mU, pulse_mU)
+    cap_mU = round_down_to_pulses(max_bolus_mU, pulse_mU)
     if whole_mU > cap_mU:
         return BolusSuggestion(cap_mU, whole_mU, True, "capped")
     return BolusSuggestion(whole_mU, whole_mU, False, "ok")

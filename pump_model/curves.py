@@ -50,6 +50,18 @@ def iob_fraction_ppm(m: int, dia_min: int, peak_min: int) -> int:
         return int(scaled.to_integral_value(rounding=ROUND_CEILING))
 
 
+def youngest_age_min(j: int, bin_min: int) -> int:
+    """Youngest age (minutes) that insulin in bin ``j`` can have, at any phase of the block.
+
+    pre: 0 <= j <= 600
+    pre: 1 <= bin_min <= 60
+    post: __return__ >= 0
+    post: j == 0 or __return__ <= bin_min * j - (bin_min - 1)
+    post: j == 0 or __return__ >= bin_min * (j - 1) + 1
+    """
+    return 0 if j == 0 else bin_min * j - (bin_min - 1)
+
+
 @lru_cache(maxsize=64)
 def iob_table_ppm(dia_min: int, peak_min: int, bin_min: int) -> tuple[int, ...]:
     """Conservative IOB fraction (ppm) per ring bin of ``bin_min`` minutes.
@@ -62,7 +74,7 @@ def iob_table_ppm(dia_min: int, peak_min: int, bin_min: int) -> tuple[int, ...]:
     table = []
     j = 0
     while True:
-        youngest = 0 if j == 0 else bin_min * j - (bin_min - 1)
+        youngest = youngest_age_min(j, bin_min)
         if youngest >= dia_min:
             break
         table.append(iob_fraction_ppm(youngest, dia_min, peak_min))

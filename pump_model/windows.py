@@ -23,7 +23,12 @@ DAY_MIN = 1440
 
 
 def day_bins(bin_min: int) -> int:
-    """Bins needed so that the ring always covers the last 1440 minutes."""
+    """Bins needed so that the ring always covers the last 1440 minutes.
+
+    pre: 1 <= bin_min <= 1440
+    post: bin_min * (__return__ - 1) + 1 >= 1440
+    post: bin_min * (__return__ - 2) + 1 < 1440
+    """
     return -(-(DAY_MIN - 1) // bin_min) + 1
 
 

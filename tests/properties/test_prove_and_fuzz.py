@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pumpproof.properties.catalogue import all_properties, by_id
+from pumpproof.properties.catalogue import all_properties, by_id, observer_properties
 from pumpproof.properties.fuzz import PROFILES, FuzzProfile, fuzz
 from pumpproof.properties.monitor import replay_violates
 from pumpproof.properties.observer import Context
@@ -87,7 +87,7 @@ class _OverBolusPump(ReferencePump):
 
 def test_fuzzing_finds_and_shrinks_a_target_bug() -> None:
     outcome = fuzz(
-        SPEC, PARAMS, all_properties(),
+        SPEC, PARAMS, observer_properties(),
         lambda: InProcessTarget("buggy", _OverBolusPump(SPEC)),
         FuzzProfile(examples=150, steps=40, max_tick_run=60), seed=3,
     )
@@ -99,7 +99,7 @@ def test_fuzzing_finds_and_shrinks_a_target_bug() -> None:
 
 
 def test_reference_passes_fuzzing_and_no_property_is_vacuous() -> None:
-    outcome = fuzz(SPEC, PARAMS, all_properties(), lambda: InProcessTarget(
+    outcome = fuzz(SPEC, PARAMS, observer_properties(), lambda: InProcessTarget(
         "reference", ReferencePump(SPEC)), PROFILES["ci"], seed=0)
     assert outcome.violations == {}
     vacuous = [pid for pid, n in outcome.triggers.items() if n == 0]
@@ -128,3 +128,21 @@ def test_selftest_kills_every_mutant() -> None:
     assert summary["killed"] == summary["mutants"], result.stdout
     assert summary["properties_covered"] == len(all_properties())
     assert result.returncode == 0
+
+
+def test_contract_mutants_keep_the_original_contracts() -> None:
+    from pumpproof.properties import contract_mutants
+    from pumpproof.pump_model import calculator, curves, windows
+
+    def lines(fn: Any) -> list[str]:
+        return [ln.strip() for ln in (fn.__doc__ or "").splitlines()
+                if ln.strip().startswith(("pre:", "post:"))]
+
+    pairs = [
+        (contract_mutants.suggest_bolus_uncapped, calculator.suggest_bolus_mU),
+        (contract_mutants.round_up_to_pulses, calculator.round_down_to_pulses),
+        (contract_mutants.day_bins_one_short, windows.day_bins),
+        (contract_mutants.oldest_age_min, curves.youngest_age_min),
+    ]
+    for mutant, original in pairs:
+        assert lines(mutant) == lines(original) and lines(original)

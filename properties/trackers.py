@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pumpproof.pump_model.codes import ALARMS, MODES, kind_code
+from pumpproof.pump_model.codes import MODES, alarm_code, kind_code
 from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, not_
 from pumpproof.pump_model.windows import add_to_current, day_bins, shift_if_new_block
 
@@ -48,7 +48,7 @@ def accepted_kind(view: StepView, name: str) -> Bool:
 
 
 def alarm(observation: Any, name: str) -> Bool:
-    return observation.alarms[ALARMS.index(name)]
+    return observation.alarms[alarm_code(name)]
 
 
 # -- rolling windows of delivered insulin

@@ -97,8 +97,12 @@ REASONS: tuple[str | None, ...] = (
 )
 
 
+_KIND_CODES = {name: code for code, name in enumerate(KINDS)}
+_ALARM_CODES = {name: code for code, name in enumerate(ALARMS)}
+
+
 def kind_code(name: str) -> int:
-    return KINDS.index(name)
+    return _KIND_CODES[name]
 
 
 def reason_code(name: str | None) -> int:
@@ -106,4 +110,4 @@ def reason_code(name: str | None) -> int:
 
 
 def alarm_code(name: str) -> int:
-    return ALARMS.index(name)
+    return _ALARM_CODES[name]

@@ -72,6 +72,8 @@ def ite(cond: Bool, then: T, other: T) -> T:
 
 
 def not_(value: Bool) -> Bool:
+    if type(value) is bool:
+        return not value
     return (not value) if is_concrete(value) else z3.Not(value)
 
 
@@ -79,7 +81,8 @@ def and_(*values: Bool) -> Bool:
     """Conjunction; short-circuits on concrete ``False``."""
     symbolic = []
     for value in values:
-        if is_concrete(value):
+        kind = type(value)
+        if kind is bool or kind is int or not isinstance(value, z3.ExprRef):
             if not value:
                 return False
         else:
@@ -93,7 +96,8 @@ def or_(*values: Bool) -> Bool:
     """Disjunction; short-circuits on concrete ``True``."""
     symbolic = []
     for value in values:
-        if is_concrete(value):
+        kind = type(value)
+        if kind is bool or kind is int or not isinstance(value, z3.ExprRef):
             if value:
                 return True
         else:
@@ -139,10 +143,18 @@ def mod_const(value: Int, divisor: int) -> Int:
     return value % divisor
 
 
+_INT_ONLY = frozenset({int})
+
+
+def _all_ints(values: Sequence[Any]) -> bool:
+    """True when every value is a Python int (a C-speed check for long rings)."""
+    return set(map(type, values)) <= _INT_ONLY
+
+
 def sum_(values: Iterable[Int]) -> Int:
     """Sum of a bounded sequence of terms."""
     items: Sequence[Int] = values if isinstance(values, list | tuple) else list(values)
-    if all(type(v) is int for v in items):
+    if _all_ints(items):
         return sum(items)
     concrete = [v for v in items if is_concrete(v)]
     symbolic = [v for v in items if not is_concrete(v)]
@@ -187,7 +199,7 @@ def _num(term: Any) -> Any:
 
 def dot_const(values: Sequence[Int], weights: Sequence[int]) -> Int:
     """``Σ values[i]·weights[i]`` with constant weights (stays linear)."""
-    if all(type(v) is int for v in values):
+    if _all_ints(values):
         return sum(map(operator.mul, values, weights))
     return sum_([v * w for v, w in zip(values, weights, strict=True) if w != 0])
 

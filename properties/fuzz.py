@@ -28,13 +28,13 @@ from hypothesis.stateful import (
     rule,
 )
 
-from pumpproof.pump_model import ALARMS, FAULTS, Params
+from pumpproof.pump_model import ALARMS, FAULTS, Params, ReferencePump
 from pumpproof.spec import Spec
 
-from .monitor import AnswerError, Monitor, observation_from_json, request_from_json
 from .observer import Property
 from .scenarios import directed_scenarios
-from .targets import Target
+from .session import ConformanceDiff, Session, SessionFailure
+from .targets import Target, TargetFailure
 
 __all__ = ["PROFILES", "FuzzOutcome", "FuzzProfile", "fuzz"]
 
@@ -62,11 +62,20 @@ class FuzzOutcome:
     violations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     target_failure: str | None = None
     target_trace: list[dict[str, Any]] | None = None
+    target_stderr: str = ""
+    conformance: list[ConformanceDiff] = field(default_factory=list)
     seconds: float = 0.0
 
 
 class _Violation(AssertionError):
     pass
+
+
+def _start(make_target: Callable[[], Target]) -> Target:
+    try:
+        return make_target()
+    except TargetFailure as exc:
+        raise SessionFailure(str(exc), exc.stderr) from None
 
 
 def _make_machine(
@@ -77,6 +86,8 @@ def _make_machine(
     profile: FuzzProfile,
     outcome: FuzzOutcome,
     last_trace: list[list[dict[str, Any]]],
+    sessions: list[Session],
+    make_reference: Callable[[], ReferencePump] | None,
 ) -> type[RuleBasedStateMachine]:
     s = params.settings
     pulse = s.pulse_mU
@@ -98,32 +109,26 @@ def _make_machine(
     class PumpMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.target = make_target()
-            self.trace: list[dict[str, Any]] = []
-            last_trace.append(self.trace)
             self.ids = 0
-            self.monitor = Monitor(params, properties)
-            configure = {"op": "configure", "settings": s.to_protocol()}
-            self.trace.append(configure)
-            answer = self.target.send(configure)
-            if not (isinstance(answer, dict) and answer.get("ok") is True):
-                raise _Violation(f"target refused configure: {answer!r}"[:300])
+            self.session = Session(params, properties, _start(make_target),
+                                   make_reference() if make_reference else None)
+            self.monitor = self.session.monitor
+            self.trace = self.session.trace
+            last_trace.append(self.trace)
+            sessions.append(self.session)
             outcome.examples += 1
+            self.session.configure()
 
         def teardown(self) -> None:
-            self.target.close()
+            self.session.target.close()
 
         def _send(self, message: dict[str, Any]) -> None:
-            self.trace.append(message)
             outcome.requests += 1
-            answer = self.target.send(message)
-            request = request_from_json(message, params)
-            assert request is not None
-            try:
-                observation = observation_from_json(answer)
-            except AnswerError as exc:
-                raise _Violation(f"target answer malformed: {exc}") from None
-            self.monitor.feed(request, observation)
+            self.session.send(message)
+
+        def _ticks(self, n: int) -> None:
+            outcome.requests += n
+            self.session.send_batch([{"op": "tick"}] * n)
 
         def _event(self, **event: Any) -> None:
             self._send({"op": "event", "event": event})
@@ -136,13 +141,11 @@ def _make_machine(
 
         @rule(n=st.integers(1, 30))
         def ticks(self, n: int) -> None:
-            for _ in range(n):
-                self._send({"op": "tick"})
+            self._ticks(n)
 
         @rule(n=st.integers(31, profile.max_tick_run))
         def long_ticks(self, n: int) -> None:
-            for _ in range(n):
-                self._send({"op": "tick"})
+            self._ticks(n)
 
         @rule(
             amount=amounts,
@@ -226,31 +229,39 @@ def _run_scenarios(
     properties: Sequence[Property],
     make_target: Callable[[], Target],
     outcome: FuzzOutcome,
+    make_reference: Callable[[], ReferencePump] | None,
 ) -> None:
     """The directed scenarios, each on a fresh target, every observer watching."""
-    configure = {"op": "configure", "settings": params.settings.to_protocol()}
     for trace in directed_scenarios(params.settings).values():
-        target = make_target()
-        monitor = Monitor(params, properties)
-        sent = [configure]
+        session: Session | None = None
         try:
-            target.send(configure)
+            session = Session(params, properties, _start(make_target),
+                              make_reference() if make_reference else None)
+            session.configure()
             for message in trace:
-                sent.append(message)
                 outcome.requests += 1
-                request = request_from_json(message, params)
-                assert request is not None
-                observation = observation_from_json(target.send(message))
-                for prop in monitor.feed(request, observation):
-                    outcome.violations.setdefault(prop.id, list(sent))
-        except AnswerError as exc:
-            outcome.target_failure = f"target answer malformed: {exc}"
-            outcome.target_trace = sent
+                session.send(message)
+                for run in session.monitor.runs:
+                    if run.violation_at is not None:
+                        outcome.violations.setdefault(run.prop.id, list(session.trace))
+        except SessionFailure as exc:
+            if outcome.target_failure is None:
+                outcome.target_failure = str(exc)
+                outcome.target_trace = list(session.trace) if session else []
+                outcome.target_stderr = exc.stderr
         finally:
-            target.close()
+            if session is not None:
+                session.target.close()
         outcome.examples += 1
-        for run in monitor.runs:
-            outcome.triggers[run.prop.id] += run.triggers
+        if session is not None:
+            _collect(outcome, session)
+
+
+def _collect(outcome: FuzzOutcome, session: Session) -> None:
+    for run in session.monitor.runs:
+        outcome.triggers[run.prop.id] += run.triggers
+    room = 20 - len(outcome.conformance)
+    outcome.conformance.extend(session.diffs[:max(room, 0)])
 
 
 def fuzz(
@@ -260,11 +271,19 @@ def fuzz(
     make_target: Callable[[], Target],
     profile: FuzzProfile,
     seed: int,
+    make_reference: Callable[[], ReferencePump] | None = None,
+    scenarios: bool = True,
 ) -> FuzzOutcome:
-    """Fuzz until the budget is spent; each violated property gets a shrunk trace."""
+    """Directed scenarios, then Hypothesis; each violated property gets a shrunk trace.
+
+    With ``make_reference``, a reference pump runs in lockstep and differences are
+    recorded as conformance findings. A target failure (crash, hang, malformed answer)
+    ends the campaign with its shrunk trace.
+    """
     started = time.perf_counter()
     outcome = FuzzOutcome(triggers={p.id: 0 for p in properties})
-    _run_scenarios(params, properties, make_target, outcome)
+    if scenarios:
+        _run_scenarios(params, properties, make_target, outcome, make_reference)
     active = [p for p in properties if p.id not in outcome.violations]
     settings = hypothesis_settings(
         max_examples=profile.examples,
@@ -275,44 +294,35 @@ def fuzz(
         suppress_health_check=list(HealthCheck),
         phases=[Phase.generate, Phase.shrink],
     )
-    for _round in range(len(properties) + 1):
+    while active and outcome.target_failure is None:
         last_trace: list[list[dict[str, Any]]] = []
-        counted: list[Monitor] = []
-        machine = _make_machine(spec, params, active, make_target, profile, outcome, last_trace)
-
-        class Counting(machine):  # type: ignore[valid-type, misc]
-            monitors = counted
-
-            def __init__(self) -> None:
-                super().__init__()
-                self.monitors.append(self.monitor)
-
+        sessions: list[Session] = []
+        machine = _make_machine(spec, params, active, make_target, profile, outcome, last_trace,
+                                sessions, make_reference)
         # The public ``seed`` decorator fixes the run; no example database is used.
         test = get_state_machine_test(
-            Counting, settings=settings, _min_steps=0, _flaky_state={"selecting_rule": False}
+            machine, settings=settings, _min_steps=0, _flaky_state={"selecting_rule": False}
         )
         test = hypothesis_seed(seed)(test)
         failure: BaseException | None = None
         try:
             test()
-        except (_Violation, HypothesisException, AssertionError) as exc:
+        except (SessionFailure, _Violation, HypothesisException, AssertionError) as exc:
             failure = exc
-        for monitor in counted:
-            for run in monitor.runs:
-                outcome.triggers[run.prop.id] += run.triggers
+        for session in sessions:
+            _collect(outcome, session)
         if failure is None:
             break
-        final_monitor = counted[-1] if counted else None
-        trace = last_trace[-1] if last_trace else []
-        violated = [r.prop.id for r in final_monitor.violated] if final_monitor else []
+        final = sessions[-1] if sessions else None
+        trace = list(last_trace[-1]) if last_trace else []
+        violated = [r.prop.id for r in final.monitor.violated] if final else []
         if not violated:
             outcome.target_failure = str(failure).splitlines()[0][:500]
             outcome.target_trace = trace
+            outcome.target_stderr = getattr(failure, "stderr", "")
             break
         for prop_id in violated:
             outcome.violations[prop_id] = trace
         active = [p for p in active if p.id not in outcome.violations]
-        if not active:
-            break
     outcome.seconds = time.perf_counter() - started
     return outcome

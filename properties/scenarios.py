@@ -76,5 +76,48 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
                            source="auto", id="stale-temp"),
                     _event(kind="suspend", source="auto"),
                     _event(kind="resume", source="auto"), *_ticks(5)]
-    return {"stale_cgm": stale, "daily_total": daily, "iob_cap": iob, "occlusion": occlusion,
-            "quiet_user": quiet, "low_glucose": low, "empty_reservoir": empty}
+    # Each limit one pulse below, at, and one pulse above, across a restart and a clock change.
+    limits: Trace = []
+    for round_index, disturbance in enumerate(
+        [_event(kind="restart"), _event(kind="set_clock", offset_min=600), None]
+    ):
+        for delta, tag in ((-pulse, "below"), (0, "at"), (pulse, "above")):
+            limits.append(_event(kind="bolus", amount_mU=s.max_bolus_mU + delta, source="user",
+                                 id=f"lim-{round_index}-{tag}"))
+            limits += _ticks(bolus_min)
+        for delta in (-1, 0, 1):
+            limits.append(_event(kind="temp_basal", rate_mU_per_h=s.max_basal_rate_mU_per_h + delta,
+                                 duration_min=30, source="user", id=f"tb-{round_index}-{delta}"))
+        limits.append(_event(kind="bolus", amount_mU=pulse + 1, source="user",
+                             id=f"ragged-{round_index}"))
+        limits += _ticks(30)
+        if disturbance is not None:
+            limits.append(disturbance)
+        limits.append(_event(kind="bolus", amount_mU=pulse, source="user",
+                             id=f"lim-{round_index}-at"))  # a replay across the disturbance
+    # Robustness: malformed and unknown events must be refused, never crash the target.
+    robustness: Trace = [
+        _event(kind="x_unknown_kind"),
+        _event(kind="bolus"),
+        _event(kind="bolus", amount_mU="500", source="user", id="r1"),
+        _event(kind="bolus", amount_mU=500.0, source="user", id="r2"),
+        _event(kind="bolus", amount_mU=-50, source="user", id="r3"),
+        _event(kind="temp_basal", rate_mU_per_h=True, duration_min=30, source="user", id="r4"),
+        _event(kind="cgm", glucose_mg_dL=None),
+        _event(kind="fault", fault="meteor"),
+        _event(kind="ack_alarm", code="x_nonsense"),
+        {"op": "event"},
+        {"op": "event", "event": "bolus"},
+        *_ticks(3),
+    ]
+    return {
+        "robustness": robustness,
+        "limits": limits,
+        "stale_cgm": stale,
+        "daily_total": daily,
+        "iob_cap": iob,
+        "occlusion": occlusion,
+        "quiet_user": quiet,
+        "low_glucose": low,
+        "empty_reservoir": empty,
+    }

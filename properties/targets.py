@@ -16,7 +16,15 @@ from pumpproof.errors import UsageError
 from pumpproof.pump_model import ReferencePump
 from pumpproof.spec import Spec
 
-__all__ = ["TARGET_KINDS", "Target", "make_target"]
+__all__ = ["TARGET_KINDS", "InProcessTarget", "Target", "TargetFailure", "make_target"]
+
+
+class TargetFailure(Exception):
+    """The target crashed, hung, or answered outside the protocol: a finding against it."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        self.stderr = stderr
+        super().__init__(message)
 
 
 class Target(Protocol):
@@ -35,17 +43,28 @@ class InProcessTarget:
         self._handler = handler
 
     def send(self, request: Any) -> Any:
-        return self._handler.handle(request)
+        try:
+            return self._handler.handle(request)
+        except Exception as exc:  # a crash of the target, not of pumpproof
+            raise TargetFailure(f"target raised {type(exc).__name__}: {exc}"[:500]) from None
 
     def close(self) -> None:
         return None
 
 
-def _reference(spec: Spec, argument: str) -> Target:
+def _command(spec: Spec, argument: str, timeout_s: float) -> Target:
+    from .subprocess_target import SubprocessTarget
+
+    if not argument.strip():
+        raise UsageError("cmd target needs a command line, e.g. cmd:./build/pump_host --json")
+    return SubprocessTarget(argument, timeout_s=timeout_s)
+
+
+def _reference(spec: Spec, argument: str, timeout_s: float) -> Target:
     return InProcessTarget("reference", ReferencePump(spec))
 
 
-def _python(spec: Spec, argument: str) -> Target:
+def _python(spec: Spec, argument: str, timeout_s: float) -> Target:
     module_name, _, attribute = argument.partition(":")
     if not module_name or not attribute:
         raise UsageError(f"py target must look like py:package.module:Factory, got py:{argument}")
@@ -56,16 +75,21 @@ def _python(spec: Spec, argument: str) -> Target:
     return InProcessTarget(f"py:{argument}", factory())
 
 
-TARGET_KINDS: dict[str, Callable[[Spec, str], Target]] = {
+TARGET_KINDS: dict[str, Callable[[Spec, str, float], Target]] = {
     "reference": _reference,
     "py": _python,
+    "cmd": _command,
 }
 
 
-def make_target(description: str, spec: Spec) -> Target:
-    """``reference`` or ``py:module:Factory`` → a fresh, unconfigured target."""
+def make_target(description: str, spec: Spec, timeout_s: float = 5.0) -> Target:
+    """``reference``, ``py:module:Factory`` or ``cmd:COMMAND`` → a fresh, unconfigured target.
+
+    Raises :class:`UsageError` for a description that names no target kind, and
+    :class:`TargetFailure` when a command target cannot even start.
+    """
     kind, _, argument = description.partition(":")
     if kind not in TARGET_KINDS:
         known = ", ".join(sorted(TARGET_KINDS))
         raise UsageError(f"unknown target kind {kind!r} in {description!r} (known: {known})")
-    return TARGET_KINDS[kind](spec, argument)
+    return TARGET_KINDS[kind](spec, argument, timeout_s)

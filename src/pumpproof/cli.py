@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve_cmd", "run the reference pump as a target over stdin/stdout (protocol v1)"),
     "simulate": ("simulate_cmd", "replay protocol requests on a target and print observations"),
     "verify": ("verify_cmd", "prove, search and fuzz every property on the reference model"),
+    "check": ("check_cmd", "the CI gate: drive a target (firmware) through every property"),
     "selftest": ("selftest_cmd", "run every mutant of the model; each must be caught"),
     "run": ("run_cmd", "the main job: validate the spec, verify, write the evidence bundle"),
 }

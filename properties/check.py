@@ -1,0 +1,226 @@
+"""The CI gate: drive any target through the protocol, every property watching.
+
+A campaign is directed scenarios at each property's limits, then Hypothesis fuzzing in
+rounds, with a reference pump in lockstep for differential conformance. ``workers``
+processes each run their own seed partition (worker ``w`` of round ``r`` uses seed
+``seed·1000 + r·workers + w``); results are merged in a fixed order, so the same seed,
+budget and worker count give the same findings whenever every planned round fits in the
+budget. The budget plans one round (20 examples) per 10 s per worker and stops starting
+rounds once it is spent (``budget_exhausted`` in the evidence then says so).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pumpproof.errors import UsageError
+from pumpproof.pump_model import Params, ReferencePump
+from pumpproof.spec import Spec, load_spec
+
+from .catalogue import observer_properties
+from .fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz
+from .session import ConformanceDiff
+from .targets import make_target
+from .verdicts import MethodResult, Verdict
+from .verify import PropertyEvidence
+
+__all__ = ["Baseline", "CheckOptions", "CheckResult", "compare_baseline", "run_check"]
+
+ROUND_SECONDS = 10.0
+ROUND_PROFILE = FuzzProfile(examples=20, steps=60, max_tick_run=240)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    target: str
+    budget_s: float = 60.0
+    seed: int = 0
+    workers: int = 1
+    timeout_s: float = 5.0
+    profile: str = "ci"
+    spec_dir: str | None = None
+
+
+@dataclass
+class CheckResult:
+    evidence: list[PropertyEvidence]
+    outcome: FuzzOutcome
+    rounds: int
+    budget_exhausted: bool
+    seconds: float = 0.0
+
+    @property
+    def violated(self) -> list[str]:
+        return [e.prop.id for e in self.evidence if e.verdict is Verdict.VIOLATED]
+
+
+def _round(args: tuple[CheckOptions, int, bool]) -> FuzzOutcome:
+    """One worker's round (runs in a worker process: everything is rebuilt from options)."""
+    options, seed, scenarios = args
+    spec = load_spec(options.spec_dir)
+    params = Params(spec.settings)
+    return fuzz(
+        spec, params, observer_properties(),
+        lambda: make_target(options.target, spec, options.timeout_s),
+        ROUND_PROFILE if options.profile == "ci" else PROFILES[options.profile], seed,
+        make_reference=lambda: ReferencePump(spec),
+        scenarios=scenarios,
+    )
+
+
+def _shorter(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    key = (len(a), json.dumps(a, sort_keys=True))
+    return a if key <= (len(b), json.dumps(b, sort_keys=True)) else b
+
+
+def _merge(outcomes: Sequence[FuzzOutcome]) -> FuzzOutcome:
+    """Deterministic merge: sums, and the shortest (then smallest) trace per finding."""
+    merged = FuzzOutcome(triggers={})
+    for outcome in outcomes:
+        merged.examples += outcome.examples
+        merged.requests += outcome.requests
+        merged.seconds += outcome.seconds
+        for prop_id, count in outcome.triggers.items():
+            merged.triggers[prop_id] = merged.triggers.get(prop_id, 0) + count
+        for prop_id, trace in outcome.violations.items():
+            best = _shorter(merged.violations.get(prop_id), trace)
+            assert best is not None
+            merged.violations[prop_id] = best
+        if outcome.target_failure is not None:
+            best = _shorter(merged.target_trace, outcome.target_trace or [])
+            if best is not merged.target_trace:
+                merged.target_failure = outcome.target_failure
+                merged.target_trace = best
+                merged.target_stderr = outcome.target_stderr
+        room = 20 - len(merged.conformance)
+        merged.conformance.extend(outcome.conformance[:max(room, 0)])
+    return merged
+
+
+def run_check(
+    spec: Spec, options: CheckOptions, progress: Callable[[str], None] | None = None
+) -> CheckResult:
+    """Run the campaign; never raises because of the target's behaviour."""
+    if options.profile not in PROFILES:
+        raise UsageError(f"unknown profile {options.profile!r}")
+    # Fail fast (exit 2) on a target description that names nothing.
+    make_target(options.target, spec, options.timeout_s).close()
+    started = time.perf_counter()
+    workers = max(1, options.workers)
+    rounds_planned = max(1, int(options.budget_s // ROUND_SECONDS))
+    outcomes: list[FuzzOutcome] = []
+    rounds = 0
+    exhausted = False
+    for round_index in range(rounds_planned):
+        if round_index and time.perf_counter() - started > options.budget_s:
+            exhausted = True
+            break
+        jobs = [
+            (options, options.seed * 1000 + round_index * workers + w, round_index == 0 and w == 0)
+            for w in range(workers)
+        ]
+        if progress:
+            progress(f"round {round_index + 1}/{rounds_planned} on {workers} worker(s)")
+        if workers == 1:
+            outcomes.extend(_round(job) for job in jobs)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                outcomes.extend(pool.map(_round, jobs))
+        rounds += 1
+        if any(o.target_failure for o in outcomes):
+            break
+    merged = _merge(outcomes)
+    evidence = []
+    for prop in observer_properties():
+        trace = merged.violations.get(prop.id)
+        result = MethodResult(
+            "fuzz",
+            Verdict.VIOLATED if trace else Verdict.PASSED,
+            examples=merged.examples,
+            triggers=merged.triggers.get(prop.id, 0),
+            counterexample=trace,
+            detail=(f"violated; shrunk trace of {len(trace)} requests" if trace else
+                    f"no violation in {merged.examples} examples, {merged.requests} requests"),
+        )
+        evidence.append(PropertyEvidence(prop, (result,)))
+    return CheckResult(evidence, merged, rounds, exhausted, time.perf_counter() - started)
+
+
+def target_section(options: CheckOptions, result: CheckResult) -> dict[str, Any]:
+    """The ``target`` section of evidence.json for a check."""
+    outcome = result.outcome
+    failure = None
+    if outcome.target_failure is not None:
+        failure = {
+            "message": outcome.target_failure,
+            "trace": "counterexamples/target-failure.jsonl",
+            "stderr": outcome.target_stderr[-4000:],
+        }
+    return {
+        "description": options.target,
+        "budget_s": options.budget_s,
+        "workers": options.workers,
+        "rounds": result.rounds,
+        "budget_exhausted": result.budget_exhausted,
+        "examples": outcome.examples,
+        "requests": outcome.requests,
+        "failure": failure,
+        "conformance": [diff.to_json() for diff in outcome.conformance],
+    }
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """An earlier evidence (or bundle) file, with violations accepted in writing."""
+
+    violated: frozenset[str]
+    accepted: dict[str, str] = field(default_factory=dict)  # property id -> justification
+
+    @classmethod
+    def load(cls, path: str) -> Baseline:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{path}: cannot read the baseline: {exc}") from None
+        if isinstance(data, dict) and isinstance(data.get("evidence"), dict):
+            data = {**data["evidence"], "accepted": data.get("accepted", [])}
+        if not isinstance(data, dict) or not isinstance(data.get("properties"), list):
+            raise UsageError(f"{path}: not a pumpproof evidence or bundle file")
+        violated = frozenset(
+            p["id"] for p in data["properties"]
+            if isinstance(p, dict) and p.get("verdict") == "violated"
+        )
+        accepted: dict[str, str] = {}
+        for index, entry in enumerate(data.get("accepted", [])):
+            if not (isinstance(entry, dict) and isinstance(entry.get("property"), str)
+                    and isinstance(entry.get("justification"), str)
+                    and entry["justification"].strip()):
+                raise UsageError(f"{path}: accepted[{index}]: needs 'property' and a written "
+                                 "'justification'")
+            accepted[entry["property"]] = entry["justification"]
+        return cls(violated, accepted)
+
+
+def compare_baseline(violated: Sequence[str], baseline: Baseline) -> dict[str, list[str]]:
+    """new (fail the gate), known (accepted with a justification), fixed (celebrate)."""
+    now = set(violated)
+    return {
+        "new": sorted(now - baseline.violated - set(baseline.accepted)),
+        "still_failing": sorted((now & baseline.violated) - set(baseline.accepted)),
+        "known": sorted(now & set(baseline.accepted)),
+        "fixed": sorted(baseline.violated - now),
+    }
+
+
+def conformance_diffs(result: CheckResult) -> list[ConformanceDiff]:
+    return list(result.outcome.conformance)

@@ -1,0 +1,120 @@
+"""One protocol session with a target: every request judged as it is answered.
+
+A :class:`Session` configures a target, sends requests (batches are pipelined when the
+target can), checks each answer against the protocol, feeds every observer, and — when
+a reference pump runs in lockstep — records where the target's delivered insulin, mode,
+alarms or acceptance differ from the reference (differential conformance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pumpproof.pump_model import Params, ReferencePump
+
+from .monitor import AnswerError, Monitor, observation_from_json, request_from_json
+from .observer import Property
+from .targets import Target, TargetFailure
+
+__all__ = ["ConformanceDiff", "Session", "SessionFailure"]
+
+_COMPARED = ("delivered_mU", "mode", "alarms", "accepted")
+
+
+class SessionFailure(AssertionError):
+    """The target failed (crash, hang, malformed answer): a finding, with stderr."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        self.stderr = stderr
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ConformanceDiff:
+    """The first field where target and reference disagree on one request."""
+
+    index: int
+    field: str
+    target: Any
+    reference: Any
+    trace: tuple[Any, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"request_index": self.index, "field": self.field, "target": self.target,
+                "reference": self.reference, "request": self.trace[-1]}
+
+
+@dataclass
+class Session:
+    params: Params
+    properties: Sequence[Property]
+    target: Target
+    reference: ReferencePump | None = None
+    max_diffs: int = 20
+    trace: list[Any] = field(default_factory=list)
+    diffs: list[ConformanceDiff] = field(default_factory=list)
+    monitor: Monitor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.monitor = Monitor(self.params, self.properties)
+
+    def configure(self) -> None:
+        message = {"op": "configure", "settings": self.params.settings.to_protocol()}
+        self.trace.append(message)
+        answer = self._call(lambda: self.target.send(message))
+        if not (isinstance(answer, dict) and answer.get("ok") is True):
+            raise SessionFailure(f"target refused configure: {answer!r}"[:300])
+        if self.reference is not None:
+            self.reference.handle(message)
+
+    def _call(self, thunk: Any) -> Any:
+        try:
+            return thunk()
+        except TargetFailure as exc:
+            raise SessionFailure(str(exc), exc.stderr) from None
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.send_batch([message])
+
+    def send_batch(self, messages: Sequence[dict[str, Any]]) -> None:
+        """Send in order (pipelined if the target supports it), judging every answer."""
+        send_many = getattr(self.target, "send_many", None)
+        if send_many is not None and len(messages) > 1:
+            start = len(self.trace)
+            self.trace.extend(messages)  # the trace holds what was sent, answered or not
+            answers = self._call(lambda: send_many(messages))
+            for index, (message, answer) in enumerate(zip(messages, answers, strict=True)):
+                self._judge(message, answer, start + index)
+            return
+        for message in messages:
+            self.trace.append(message)
+            answer = self._call(lambda m=message: self.target.send(m))
+            self._judge(message, answer, len(self.trace) - 1)
+
+    def _judge(self, message: dict[str, Any], answer: Any, index: int) -> None:
+        request = request_from_json(message, self.params)
+        assert request is not None
+        try:
+            observation = observation_from_json(answer)
+        except AnswerError as exc:
+            del self.trace[index + 1:]  # the trace ends at the offending request
+            raise SessionFailure(f"answer to request {index} breaks the protocol: {exc}") from None
+        if self.reference is not None:
+            self._compare(message, answer, index)
+        self.monitor.feed(request, observation)
+
+    def _compare(self, message: dict[str, Any], answer: dict[str, Any], index: int) -> None:
+        assert self.reference is not None
+        expected = self.reference.handle(message)
+        if len(self.diffs) >= self.max_diffs:
+            return
+        for name in _COMPARED:
+            got, want = answer.get(name), expected.get(name)
+            if name == "alarms" and isinstance(got, list):
+                got = [a for a in got if not str(a).startswith("x_")]
+            if got != want:
+                self.diffs.append(ConformanceDiff(index, name, got, want,
+                                                  tuple(self.trace[: index + 1])))
+                return

@@ -1,8 +1,9 @@
 """``pumpproof simulate FILE``: replay protocol requests and print the observations.
 
-FILE holds protocol requests as JSON lines or as a YAML list. When its first request
-is not ``configure``, the pump is configured with the spec's settings first (that
-answer is not printed). ``--table`` prints a readable table instead of JSON lines.
+FILE holds protocol requests as JSON lines or as a YAML list (a counterexample file
+works as is). When its first request is not ``configure``, the target is configured
+with the spec's settings first (that answer is not printed). ``--target`` replays on
+any target (default: the reference model); ``--table`` prints a readable table.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pumpproof.errors import UsageError
-from pumpproof.pump_model.protocol import ReferencePump
+from pumpproof.properties.targets import TargetFailure, make_target
 from pumpproof.spec import load_spec
 
 
@@ -26,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="requests: JSON lines, or a YAML list (- for stdin)")
     parser.add_argument("--spec", help="spec directory (default: built-in)")
     parser.add_argument("--table", action="store_true", help="print a readable table")
+    parser.add_argument("--target", default="reference",
+                        help="reference (default) | py:module:Factory | cmd:COMMAND")
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
 
 
 def read_requests(path: str) -> list[Any]:
@@ -55,21 +59,35 @@ def read_requests(path: str) -> list[Any]:
 def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     requests = read_requests(args.file)
-    pump = ReferencePump(spec)
-    if not (requests and isinstance(requests[0], dict) and requests[0].get("op") == "configure"):
-        pump.handle({"op": "configure", "settings": spec.settings.to_protocol()})
+    target = make_target(args.target, spec, args.timeout)
     answers = []
-    for request in requests:
-        answer = pump.handle(request)
-        answers.append((request, answer))
-        if pump.quit:
-            break
-    if args.table:
+    try:
+        if not (requests and isinstance(requests[0], dict)
+                and requests[0].get("op") == "configure"):
+            target.send({"op": "configure", "settings": spec.settings.to_protocol()})
+        for request in requests:
+            answer = target.send(request)
+            answers.append((request, answer))
+            if isinstance(request, dict) and request.get("op") == "quit":
+                break
+    except TargetFailure as exc:
+        _emit(answers, args.table)
+        print(f"pumpproof: target failure after {len(answers)} requests: {exc}", file=sys.stderr)
+        if exc.stderr:
+            print(exc.stderr[-2000:], file=sys.stderr)
+        return 1
+    finally:
+        target.close()
+    _emit(answers, args.table)
+    return 0
+
+
+def _emit(answers: list[tuple[Any, Any]], table: bool) -> None:
+    if table:
         _print_table(answers)
     else:
         for _, answer in answers:
             sys.stdout.write(json.dumps(answer, separators=(",", ":")) + "\n")
-    return 0
 
 
 def _describe(request: Any) -> str:
@@ -83,15 +101,17 @@ def _describe(request: Any) -> str:
     return str(request.get("op"))
 
 
-def _print_table(answers: list[tuple[Any, dict[str, Any]]]) -> None:
+def _print_table(answers: list[tuple[Any, Any]]) -> None:
     table = Table(title="pumpproof simulate")
     for column in ("request", "t", "delivered mU", "reservoir mU", "IOB mU", "basal mU/h",
                    "mode", "alarms", "result"):
         table.add_column(column)
     for request, answer in answers:
-        if "t" not in answer:
+        if not isinstance(answer, dict) or "t" not in answer:
+            verdict = answer.get("ok") if isinstance(answer, dict) else answer
+            reason = answer.get("reason") if isinstance(answer, dict) else ""
             table.add_row(_describe(request), "", "", "", "", "", "", "",
-                          "ok" if answer.get("ok") else str(answer.get("reason")))
+                          "ok" if verdict is True else str(reason))
             continue
         result = "accepted" if answer["accepted"] else f"refused: {answer['reason']}"
         table.add_row(

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check_cmd", "the CI gate: drive a target (firmware) through every property"),
     "selftest": ("selftest_cmd", "run every mutant of the model; each must be caught"),
     "run": ("run_cmd", "the main job: validate the spec, verify, write the evidence bundle"),
+    "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree: cut sets, probability, importance"),
 }
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3

@@ -75,7 +75,8 @@ def to_graph(tree: FaultTree) -> nx.DiGraph:
             try:
                 kind = tree.kind_of(child)
             except KeyError:
-                raise ModelError(f"{where}: gate '{gate.name}': undefined child '{child}'") from None
+                message = f"{where}: gate '{gate.name}': undefined child '{child}'"
+                raise ModelError(message) from None
             graph.add_node(child, kind=kind)
             graph.add_edge(gate.name, child)
     for event in tree.basic_events.values():

@@ -42,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that command's module is imported (fast start)."""
     parser = _Parser(
         prog="pumpproof",
         description="Safety verification and hazard analysis for insulin pumps.",
@@ -50,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pumpproof {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = import_module(f"pumpproof.commands.{module_name}")
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if only is not None and name != only:
+            continue
+        module = import_module(f"pumpproof.commands.{module_name}")
         module.add_arguments(command_parser)
         run: Callable[[argparse.Namespace], int] = module.run
         command_parser.set_defaults(_run=run)
@@ -59,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
+    args = parser.parse_args(arguments)
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_BAD_INPUT

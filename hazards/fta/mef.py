@@ -70,10 +70,11 @@ class _Reader:
             if not name:
                 raise self.fail(tag, "has no name")
             full = f"{scope}{name}"
-            table: dict[str, Any] = {
+            tables: dict[str, dict[str, Any]] = {
                 "define-gate": self.gate_defs, "define-basic-event": self.event_defs,
                 "define-house-event": self.house_defs, "define-parameter": self.parameters,
-            }[tag]
+            }
+            table = tables[tag]
             if full in table:
                 raise self.fail(f"{tag} '{full}'", "defined twice")
             table[full] = (child, scope) if tag == "define-gate" else child
@@ -82,8 +83,9 @@ class _Reader:
 
     def resolve(self, name: str, scope: str, kinds: tuple[str, ...], where: str) -> tuple[str, str]:
         """(kind, full name) of a reference, innermost scope first."""
-        tables = {"gate": self.gate_defs, "basic-event": self.event_defs,
-                  "house-event": self.house_defs}
+        tables: dict[str, dict[str, Any]] = {
+            "gate": self.gate_defs, "basic-event": self.event_defs, "house-event": self.house_defs,
+        }
         prefixes = []
         parts = scope.split(".")[:-1] if scope else []
         for depth in range(len(parts), 0, -1):

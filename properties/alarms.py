@@ -62,7 +62,7 @@ class ClockChangeKeepsLimits(Property):
 class BadRequestsChangeNothing(Property):
     id = "P-SEC-BAD-REQUEST"
     title = "A malformed or unknown event is refused and changes nothing"
-    requirements = ("REQ-SEC-1",)
+    requirements = ("REQ-SEC-1", "REQ-UNIT-1")
     trigger = "malformed or unknown events"
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:

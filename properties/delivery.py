@@ -97,7 +97,7 @@ class NoDeliveryWhenNotRunning(Property):
 class NoSelfResume(Property):
     id = "P-DKA-NO-SELF-RESUME"
     title = "Delivery never restarts by itself: running again only on an accepted resume"
-    requirements = ("REQ-DKA-5", "REQ-ALARM-1")
+    requirements = ("REQ-DKA-5", "REQ-ALARM-1", "REQ-DKA-2")
     trigger = "steps that start suspended or stopped"
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:

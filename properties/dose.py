@@ -34,7 +34,7 @@ def _pump_basics(pump: State) -> list[Any]:
 class MaxBolus(Property):
     id = "P-DOSE-MAX-BOLUS"
     title = "A bolus above max_bolus_mU is never accepted (refused, never clipped)"
-    requirements = ("REQ-DOSE-1",)
+    requirements = ("REQ-DOSE-1", "REQ-HF-1")
     trigger = "bolus requests whose immediate + extended amount exceeds max_bolus_mU"
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:

@@ -55,7 +55,7 @@ def _adds_insulin_auto(view: StepView) -> Any:
 class AutomationNeedsFreshCgm(Property):
     id = "P-CGM-AUTO-FRESH"
     title = "Automation adds insulin only with a fresh CGM value"
-    requirements = ("REQ-CGM-1",)
+    requirements = ("REQ-CGM-1", "REQ-COMM-1")
     trigger = "automated requests that would add insulin while the CGM value is stale or absent"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from pumpproof.errors import SpecError
 
+from .hazard_log import HazardLog, load_hazard_log
 from .schema import PumpFile, Requirement, RequirementsFile, SettingEntry
 from .settings import SETTING_NAMES, Settings, settings_problems
 from .yaml_io import read_yaml
@@ -46,6 +47,7 @@ class Spec:
     families: Mapping[str, str]
     requirements: tuple[Requirement, ...]
     file_hashes: tuple[tuple[str, str], ...] = field(default=())
+    hazard_log: HazardLog | None = None
 
     def requirement(self, req_id: str) -> Requirement:
         """The requirement with this id (KeyError if none)."""
@@ -178,6 +180,9 @@ def load_spec(directory: Path | str | None = None) -> Spec:
     reqs: RequirementsFile = _parse(RequirementsFile, reqs_display, reqs_raw)
     settings, ranges = _check_settings(pump_display, pump)
     _check_requirements(reqs_display, reqs)
+    requirement_ids = frozenset(r.id for r in reqs.requirements)
+    hazard_log = load_hazard_log(spec_dir, shown, requirement_ids)
+    files = SPEC_FILES + (hazard_log.files if hazard_log else ())
     return Spec(
         directory=spec_dir,
         name=pump.name,
@@ -187,5 +192,6 @@ def load_spec(directory: Path | str | None = None) -> Spec:
         ranges=ranges,
         families=dict(reqs.families),
         requirements=reqs.requirements,
-        file_hashes=_hashes(spec_dir, SPEC_FILES),
+        file_hashes=_hashes(spec_dir, files),
+        hazard_log=hazard_log,
     )

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check_cmd", "the CI gate: drive a target (firmware) through every property"),
     "selftest": ("selftest_cmd", "run every mutant of the model; each must be caught"),
     "run": ("run_cmd", "the main job: validate the spec, verify, write the evidence bundle"),
+    "hazards": ("hazards_cmd", "hazard log and fault trees, with residual risk from evidence"),
     "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree: cut sets, probability, importance"),
 }
 

@@ -26,7 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify_cmd", "prove, search and fuzz every property on the reference model"),
     "check": ("check_cmd", "the CI gate: drive a target (firmware) through every property"),
     "selftest": ("selftest_cmd", "run every mutant of the model; each must be caught"),
-    "run": ("run_cmd", "the main job: validate the spec, verify, write the evidence bundle"),
+    "run": ("run_cmd", "the main job: verify, check targets, analyse hazards, bundle, reports"),
+    "report": ("report_cmd", "render a bundle as html, md, junit or sarif"),
     "hazards": ("hazards_cmd", "hazard log and fault trees, with residual risk from evidence"),
     "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree: cut sets, probability, importance"),
 }

@@ -1,0 +1,103 @@
+"""Markdown (reviews, PR comments), JUnit XML (CI) and SARIF 2.1.0 (code scanning).
+
+All three render from the bundle alone, through the same views as the HTML report.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import Any
+
+from .views import findings, trace_rows, verdict_counts
+
+__all__ = ["render_junit", "render_markdown", "render_sarif"]
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(bundle: Mapping[str, Any]) -> str:
+    counts = verdict_counts(bundle)
+    lines = [f"# pumpproof: {_cell(bundle['spec']['name'])}", "",
+             " · ".join(f"**{n}** {v}" for v, n in counts.items()) +
+             f" — overall **{bundle['evidence']['verdict']}**", "", "## Findings", ""]
+    items = findings(bundle)
+    lines += [f"- **{f['kind']}** `{_cell(f['item'])}`: {_cell(f['message'])}" for f in items] or [
+        "No findings."]
+    lines += ["", "## Properties", "", "| property | verdict | triggers | requirements |",
+              "|---|---|---|---|"]
+    for prop in bundle["evidence"]["properties"]:
+        lines.append(f"| {prop['id']} | {prop['verdict']} | {prop['triggers']} | "
+                     f"{', '.join(prop['requirements'])} |")
+    rows = trace_rows(bundle)
+    if rows:
+        lines += ["", "## Traceability", "", "| hazard | control | requirement | property | evidence |",
+                  "|---|---|---|---|---|"]
+        for row in rows:
+            lines.append(f"| {row['hazard']} | {row['control']} | {row['requirement']} | "
+                         f"{row['property'] or '—'} | {row['verdict']} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(bundle: Mapping[str, Any]) -> str:
+    root = ET.Element("testsuites", name="pumpproof")
+    suites = [("verify: reference model", bundle["evidence"]["properties"], None)]
+    for target in bundle.get("targets", []):
+        suites.append((f"check: {target['target']['description']}", target["properties"], target))
+    for name, properties, target in suites:
+        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(properties)))
+        failures = 0
+        for prop in properties:
+            case = ET.SubElement(suite, "testcase", classname=name, name=prop["id"])
+            if prop["verdict"] == "violated":
+                failures += 1
+                failure = ET.SubElement(case, "failure", message=f"{prop['id']} violated")
+                failure.text = "\n".join(f"{r['method']}: {r.get('detail', '')}"
+                                         for r in prop["results"])
+            elif prop["verdict"] == "unknown":
+                ET.SubElement(case, "skipped", message="inconclusive")
+        if target is not None and target["target"].get("failure"):
+            failures += 1
+            case = ET.SubElement(suite, "testcase", classname=name, name="target")
+            ET.SubElement(case, "failure", message=str(target["target"]["failure"]["message"]))
+        suite.set("failures", str(failures))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render_sarif(bundle: Mapping[str, Any]) -> str:
+    requirements = {r["id"]: r for r in bundle["spec"]["requirements"]}
+    properties = bundle["evidence"]["properties"]
+    rules = [{"id": p["id"], "name": p["id"], "shortDescription": {"text": p["title"]},
+              "properties": {"requirements": p["requirements"]}} for p in properties]
+    results = []
+    violated = [(p, "reference model") for p in properties if p["verdict"] == "violated"]
+    for target in bundle.get("targets", []):
+        violated += [(p, target["target"]["description"]) for p in target["properties"]
+                     if p["verdict"] == "violated"]
+    for prop, where in violated:
+        first = prop["requirements"][0] if prop["requirements"] else None
+        line = requirements.get(first, {}).get("line", 1) if first else 1
+        details = "; ".join(r.get("detail", "") for r in prop["results"]
+                            if r["verdict"] == "violated")
+        results.append({
+            "ruleId": prop["id"],
+            "level": "error",
+            "message": {"text": f"{prop['id']} violated on {where}: {prop['title']}. {details}"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": "spec/requirements.yaml"},
+                "region": {"startLine": line},
+            }}],
+            "properties": {"requirements": prop["requirements"], "target": where},
+        })
+    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
+        "tool": {"driver": {"name": "pumpproof", "version": bundle["tool"].get("version", ""),
+                            "rules": rules}},
+        "results": results,
+    }]}
+    return json.dumps(sarif, indent=2, sort_keys=True) + "\n"

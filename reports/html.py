@@ -1,0 +1,55 @@
+"""The HTML report: one self-contained file rendered with Jinja2, autoescape on.
+
+Inline CSS and SVG, no JavaScript and no network; fault-tree diagrams are embedded as
+``data:`` images (an SVG image cannot run scripts). Every string from the spec or a
+target goes through Jinja's escaping; charts escape their own texts.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .charts import importance_bars, timeline_svg
+from .views import findings, properties_by_family, risk_matrix, trace_rows, verdict_counts
+
+__all__ = ["render_html"]
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("pumpproof.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(bundle: Mapping[str, Any]) -> str:
+    hazards = bundle.get("hazards")
+    diagrams = {name: base64.b64encode(svg.encode()).decode()
+                for name, svg in (bundle.get("diagrams") or {}).items()}
+    bars = {}
+    if hazards:
+        for tree in hazards["fault_trees"]:
+            bars[tree["id"]] = Markup(importance_bars(tree["importance"],
+                                                      f"Importance (DIF) in {tree['id']}"))
+    timelines = {name: Markup(timeline_svg(series, f"Timeline of {name}"))
+                 for name, series in (bundle.get("timelines") or {}).items()}
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        bundle=bundle,
+        counts=verdict_counts(bundle),
+        families=properties_by_family(bundle),
+        matrix=risk_matrix(bundle) if hazards else None,
+        findings=findings(bundle),
+        trace=trace_rows(bundle),
+        requirements={r["id"]: r for r in bundle["spec"]["requirements"]},
+        hazards=hazards,
+        diagrams=diagrams,
+        bars=bars,
+        timelines=timelines,
+    )

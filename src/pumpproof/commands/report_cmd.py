@@ -1,0 +1,26 @@
+"""``pumpproof report BUNDLE --format html|md|junit|sarif [--out FILE]``: re-render."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pumpproof.reports import RENDERERS, load_bundle
+
+from ._files import write_atomic
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("bundle", help="bundle.json written by pumpproof run")
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="html")
+    parser.add_argument("--out", help="output file (default: stdout)")
+
+
+def run(args: argparse.Namespace) -> int:
+    text = RENDERERS[args.format](load_bundle(args.bundle))
+    if args.out:
+        write_atomic(Path(args.out), text)
+    else:
+        sys.stdout.write(text)
+    return 0

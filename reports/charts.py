@@ -62,10 +62,10 @@ def timeline_svg(timeline: Mapping[str, Any], title: str) -> str:
                          f'<title>refused: {escape(str(point["reason"]))}</title></text>')
     parts.append(f'<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" '
                  f'points="{_polyline(delivered, _PAD, plot_h, top_insulin)}"/>')
-    parts.append(f'<polyline fill="none" stroke="#2ca02c" stroke-width="1.5" stroke-dasharray="4 2" '
-                 f'points="{_polyline(iob, _PAD, plot_h, top_insulin)}"/>')
-    parts.append(f'<polyline fill="none" stroke="#9467bd" stroke-width="1.5" stroke-dasharray="1 2" '
-                 f'points="{_polyline(glucose, _PAD, plot_h, top_glucose)}"/>')
+    for series, color, dash, scale in ((iob, "#2ca02c", "4 2", top_insulin),
+                                       (glucose, "#9467bd", "1 2", top_glucose)):
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" '
+                     f'stroke-dasharray="{dash}" points="{_polyline(series, _PAD, plot_h, scale)}"/>')
     legend = (f"delivered mU per step (solid, max {max(delivered)}) · IOB mU (dashed, max "
               f"{max(iob)}) · glucose mg/dL (dotted) · mode band: green running, yellow "
               "suspended, red stopped · red dots: alarms · ✕: refused request")

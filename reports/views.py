@@ -98,7 +98,7 @@ def trace_rows(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
         for control_id in hazard["controls"]:
             control = controls.get(control_id, {"requirements": []})
             for req in control.get("requirements", []):
-                props = props_by_req.get(req) or [None]
+                props: list[dict[str, Any] | None] = list(props_by_req.get(req, [])) or [None]
                 for prop in props:
                     rows.append({
                         "hazard": hazard["id"], "control": control_id, "requirement": req,

@@ -64,8 +64,9 @@ def timeline_svg(timeline: Mapping[str, Any], title: str) -> str:
                  f'points="{_polyline(delivered, _PAD, plot_h, top_insulin)}"/>')
     for series, color, dash, scale in ((iob, "#2ca02c", "4 2", top_insulin),
                                        (glucose, "#9467bd", "1 2", top_glucose)):
+        line = _polyline(series, _PAD, plot_h, scale)
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" '
-                     f'stroke-dasharray="{dash}" points="{_polyline(series, _PAD, plot_h, scale)}"/>')
+                     f'stroke-dasharray="{dash}" points="{line}"/>')
     legend = (f"delivered mU per step (solid, max {max(delivered)}) · IOB mU (dashed, max "
               f"{max(iob)}) · glucose mg/dL (dotted) · mode band: green running, yellow "
               "suspended, red stopped · red dots: alarms · ✕: refused request")

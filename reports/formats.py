@@ -37,7 +37,8 @@ def render_markdown(bundle: Mapping[str, Any]) -> str:
     rows = trace_rows(bundle)
     if rows:
         lines += ["", "## Traceability", "",
-                  "| hazard | control | requirement | property | evidence |", "|---|---|---|---|---|"]
+                  "| hazard | control | requirement | property | evidence |",
+                  "|---|---|---|---|---|"]
         for row in rows:
             lines.append(f"| {row['hazard']} | {row['control']} | {row['requirement']} | "
                          f"{row['property'] or '—'} | {row['verdict']} |")

@@ -91,9 +91,11 @@ def run(args: argparse.Namespace) -> int:
     bundle = build_bundle(spec, data, hazards, targets, manifest(out, artifacts),
                           _traces(out, [c for c in counterexamples if c]), args.revision,
                           diagrams)
-    write_atomic(out / "bundle.json", dumps(bundle))
+    text = dumps(bundle)
+    write_atomic(out / "bundle.json", text)
+    stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored
     for fmt, name in REPORTS.items():
-        write_atomic(out / name, RENDERERS[fmt](bundle))
+        write_atomic(out / name, RENDERERS[fmt](stored))
     write_atomic(out / "timings.json",
                  dumps({"total_seconds": round(time.perf_counter() - started, 3)}))
     console.print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} in a browser")

@@ -73,12 +73,17 @@ def test_and_or_atleast_not_by_hand() -> None:
     assert analyse(nested).p_top == pytest.approx(0.1 + 0.9 * 0.2 * 0.7, rel=1e-12)
 
 
+needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared benchmark data not beside the repo")
+
+
+@needs_data
 def test_house_events_and_components_resolve() -> None:
     tree = read_mef(DATA / "three_motor.xml")
     assert tree.top == "E1" and "t.E1" in tree.gates
     assert tree.house_events == {"KT1": True, "KT2": True, "KT3": True}
 
 
+@needs_data
 @pytest.mark.parametrize("model", ["theatre", "three_motor", "BSCU", "chinese"])
 def test_mef_round_trip_keeps_cut_sets_and_probability(model: str) -> None:
     original = analyse(read_mef(DATA / f"{model}.xml"), importance=False)
@@ -87,6 +92,7 @@ def test_mef_round_trip_keeps_cut_sets_and_probability(model: str) -> None:
     assert again.p_top == pytest.approx(original.p_top, rel=1e-12)
 
 
+@needs_data
 def test_cli_json_fields() -> None:
     exe = shutil.which("pumpproof")
     command = [exe] if exe else [sys.executable, "-m", "pumpproof"]

@@ -36,7 +36,8 @@ class Pump:
             fields["id"] = f"e{self.ids}"
         if kind in ("bolus", "temp_basal", "suspend", "resume") and "source" not in fields:
             fields["source"] = "user"
-        answer: dict[str, Any] = self.pump.handle({"op": "event", "event": {"kind": kind, **fields}})
+        message = {"op": "event", "event": {"kind": kind, **fields}}
+        answer: dict[str, Any] = self.pump.handle(message)
         return answer
 
 

@@ -73,7 +73,8 @@ def test_and_or_atleast_not_by_hand() -> None:
     assert analyse(nested).p_top == pytest.approx(0.1 + 0.9 * 0.2 * 0.7, rel=1e-12)
 
 
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared benchmark data not beside the repo")
+needs_data = pytest.mark.skipif(not DATA.exists(),
+                                reason="shared benchmark data not beside the repository")
 
 
 @needs_data

@@ -140,7 +140,8 @@ class ReplayRefused(Property):
 
 class IobNeverUndercounted(Property):
     id = "P-HYPO-IOB-ACCOUNTING"
-    title = "The IOB the pump reports is never below IOB recomputed from delivered insulin"
+    title = ("The IOB the pump reports is never a whole mU below IOB recomputed from delivered "
+             "insulin")
     requirements = ("REQ-HYPO-4", "REQ-PARAM-2")
     trigger = "steps with insulin on board"
 
@@ -151,7 +152,8 @@ class IobNeverUndercounted(Property):
         (ring,) = memory
         ring = iob_ring_after(ctx, ring, view)
         exact = observer_iob_ppm(ctx, ring)
-        return Check((ring,), view.after.iob_mU * PPM >= exact, exact > 0)
+        # iob_mU is "rounded to an integer" by the protocol: allow less than 1 mU of rounding.
+        return Check((ring,), (view.after.iob_mU + 1) * PPM > exact, exact > 0)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (ring,) = memory

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pumpproof.spec import Settings
+from pumpproof.spec.settings import MINUTES_PER_DAY as DAY_MIN
 
 __all__ = ["directed_scenarios"]
 
@@ -32,6 +33,18 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
     for i in range(s.max_daily_total_mU // s.max_bolus_mU + 2):
         daily.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user", id=f"d{i}"))
         daily += _ticks(bolus_min)
+    # A day that crosses local midnight: a pump that resets its daily total at midnight
+    # (instead of counting 1440 elapsed minutes) accepts more than the limit.
+    midnight: Trace = [_event(kind="set_clock", offset_min=DAY_MIN - 90)]
+    for i in range(s.max_daily_total_mU // s.max_bolus_mU):
+        midnight.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user",
+                               id=f"m{i}"))
+        midnight += _ticks(bolus_min)
+    midnight += _ticks(max(0, 100 - len(midnight)))
+    for i in range(3):
+        midnight.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user",
+                               id=f"after-midnight-{i}"))
+        midnight += _ticks(bolus_min)
     # Then basal at the max rate fills what is left of the day until pulses are withheld.
     daily.append(_event(kind="temp_basal", rate_mU_per_h=s.max_basal_rate_mU_per_h,
                         duration_min=1440, source="user", id="d-temp"))
@@ -115,6 +128,7 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
         "limits": limits,
         "stale_cgm": stale,
         "daily_total": daily,
+        "daily_total_across_midnight": midnight,
         "iob_cap": iob,
         "occlusion": occlusion,
         "quiet_user": quiet,

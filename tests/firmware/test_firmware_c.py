@@ -1,0 +1,62 @@
+"""The example C firmware: `check` passes the correct build and fails every planted bug."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIRMWARE = Path(__file__).resolve().parents[2] / "examples" / "firmware_c"
+PLANTED = {
+    "off_by_one_max_bolus": "P-DOSE-MAX-BOLUS",
+    "daily_total_midnight_reset": "P-DOSE-DAILY-TOTAL",
+    "occlusion_wrong_compare": "P-DKA-OCCLUSION",
+    "alarm_clears_on_ack": "P-ALARM-LATCH",
+    "crash_on_unknown_event": None,  # a target failure: the process dies
+}
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None or shutil.which("gcc") is None,
+                                reason="needs make and gcc")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("firmware") / "firmware_c"
+    shutil.copytree(FIRMWARE, work, ignore=shutil.ignore_patterns("build"))
+    for command in (["make"], ["make", "all-bugs"]):
+        result = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300,
+                                check=False)
+        assert result.returncode == 0, result.stderr
+    return work / "build"
+
+
+def check(binary: Path, out: Path) -> tuple[int, dict[str, object]]:
+    exe = shutil.which("pumpproof")
+    command = [exe] if exe else [sys.executable, "-m", "pumpproof"]
+    result = subprocess.run([*command, "check", "--target-cmd", f"{binary} --json",
+                             "--budget", "10", "--out", str(out)],
+                            capture_output=True, text=True, timeout=900, check=False)
+    assert "Traceback" not in result.stderr
+    return result.returncode, json.loads((out / "evidence.json").read_text())
+
+
+def test_correct_build_passes_the_gate(builds: Path, tmp_path: Path) -> None:
+    code, evidence = check(builds / "pump_host", tmp_path)
+    assert code == 0, evidence["summary"]
+    assert evidence["target"]["failure"] is None
+
+
+@pytest.mark.parametrize("bug", sorted(PLANTED))
+def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path) -> None:
+    code, evidence = check(builds / f"pump_host_{bug}", tmp_path)
+    assert code == 1
+    violated = {p["id"] for p in evidence["properties"] if p["verdict"] == "violated"}
+    expected = PLANTED[bug]
+    if expected is None:
+        assert "target exited" in evidence["target"]["failure"]["message"]
+    else:
+        assert expected in violated, violated

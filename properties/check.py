@@ -45,6 +45,7 @@ class CheckOptions:
     timeout_s: float = 5.0
     profile: str = "ci"
     spec_dir: str | None = None
+    dask_address: str | None = None  # run the rounds on an existing Dask cluster
 
 
 @dataclass
@@ -72,6 +73,25 @@ def _round(args: tuple[CheckOptions, int, bool]) -> FuzzOutcome:
         make_reference=lambda: ReferencePump(spec),
         scenarios=scenarios,
     )
+
+
+def _on_dask(address: str, jobs: list[tuple[CheckOptions, int, bool]]) -> list[FuzzOutcome]:
+    """The same rounds on a Dask cluster; results come back in job order."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--dask needs the 'distributed' package (pip install "
+                         "'pumpproof[dask]')") from None
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = client.map(_round, jobs, pure=False)
+        results: list[FuzzOutcome] = client.gather(futures)
+        return results
+    finally:
+        client.close()
 
 
 def _shorter(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
@@ -131,7 +151,9 @@ def run_check(
         ]
         if progress:
             progress(f"round {round_index + 1}/{rounds_planned} on {workers} worker(s)")
-        if workers == 1:
+        if options.dask_address:
+            outcomes.extend(_on_dask(options.dask_address, jobs))
+        elif workers == 1:
             outcomes.extend(_round(job) for job in jobs)
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -90,3 +90,22 @@ def test_baseline_new_known_fixed(tmp_path: Path) -> None:
     baseline = Baseline.load(str(path))
     assert compare_baseline(["P-B", "P-C"], baseline) == {
         "new": ["P-C"], "still_failing": [], "known": ["P-B"], "fixed": ["P-A"]}
+
+
+def test_workers_and_dask_give_the_same_findings_as_each_other() -> None:
+    distributed = pytest.importorskip("distributed")
+    sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        local = run_check(SPEC, CheckOptions(target="py:tests_off_by_one:make", budget_s=10,
+                                             workers=2, seed=5))
+        # the worker processes (forked from this one) import the test target from this folder
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=None) as cluster:
+            on_dask = run_check(SPEC, CheckOptions(target="py:tests_off_by_one:make",
+                                                   budget_s=10, workers=2, seed=5,
+                                                   dask_address=cluster.scheduler_address))
+    finally:
+        sys.path.remove(str(Path(__file__).parent))
+    assert local.violated == on_dask.violated == ["P-DOSE-MAX-BOLUS"]
+    assert local.outcome.violations == on_dask.outcome.violations
+    assert local.outcome.requests == on_dask.outcome.requests

@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1, help="local processes")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run the campaign on an existing Dask cluster (tcp://host:port)")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
     parser.add_argument("--baseline", help="an earlier evidence.json or bundle.json")
     parser.add_argument("--strict-conformance", action="store_true",
@@ -79,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     baseline = Baseline.load(args.baseline) if args.baseline else None
     options = CheckOptions(target=target, budget_s=args.budget, seed=args.seed,
-                           workers=args.workers, timeout_s=args.timeout, spec_dir=args.spec)
+                           workers=args.workers, timeout_s=args.timeout, spec_dir=args.spec,
+                           dask_address=args.dask)
     console = Console(stderr=True)
     with console.status(f"checking {target}…") as status:
         result = run_check(spec, options, progress=lambda m: status.update(m))

@@ -83,15 +83,15 @@ def _on_dask(address: str, jobs: list[tuple[CheckOptions, int, bool]]) -> list[F
         raise UsageError("--dask needs the 'distributed' package (pip install "
                          "'pumpproof[dask]')") from None
     try:
-        client = Client(address, timeout=30)
+        client = Client(address, timeout=30)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
         futures = client.map(_round, jobs, pure=False)
-        results: list[FuzzOutcome] = client.gather(futures)
+        results: list[FuzzOutcome] = client.gather(futures)  # type: ignore[no-untyped-call]
         return results
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
 
 
 def _shorter(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:

@@ -13,12 +13,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field
 
 from pumpproof.errors import SpecError
 
+from .strict import StrictModel, parse_model
 from .yaml_io import read_yaml
 
 __all__ = ["FaultTreeSpec", "HazardLog", "load_hazard_log"]
@@ -26,32 +27,19 @@ __all__ = ["FaultTreeSpec", "HazardLog", "load_hazard_log"]
 Acceptability = Literal["acceptable", "alarp", "unacceptable"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _lists_to_tuples(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            tuple_fields = {n for n, f in cls.model_fields.items() if "tuple" in str(f.annotation)}
-            return {k: tuple(v) if k in tuple_fields and isinstance(v, list) else v
-                    for k, v in data.items()}
-        return data
-
-
-class Level(_Strict):
+class Level(StrictModel):
     id: int
     name: str = Field(min_length=1)
     description: str = ""
     band: tuple[float, float] | None = None
 
 
-class VerdictProbability(_Strict):
+class VerdictProbability(StrictModel):
     p: float = Field(ge=0.0, le=1.0)
     rationale: str = Field(min_length=1)
 
 
-class RiskControl(_Strict):
+class RiskControl(StrictModel):
     id: str = Field(pattern=r"^RC-[A-Z0-9-]+$")
     title: str = Field(min_length=1)
     type: Literal["design", "protective", "information"]
@@ -60,12 +48,12 @@ class RiskControl(_Strict):
     source: str = Field(min_length=1)
 
 
-class Cause(_Strict):
+class Cause(StrictModel):
     id: str = Field(pattern=r"^C-[A-Z0-9-]+$")
     description: str = Field(min_length=1)
 
 
-class Hazard(_Strict):
+class Hazard(StrictModel):
     id: str = Field(pattern=r"^H-[A-Z0-9-]+$")
     hazard: str = Field(min_length=1)
     category: Literal["operational", "environmental", "electrical", "hardware", "software",
@@ -84,7 +72,7 @@ class Hazard(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class HazardsFile(_Strict):
+class HazardsFile(StrictModel):
     schema_: Literal["pumpproof.hazards/1"] = Field(alias="schema")
     severity_levels: tuple[Level, ...] = Field(min_length=5, max_length=5)
     probability_levels: tuple[Level, ...] = Field(min_length=5, max_length=5)
@@ -95,14 +83,14 @@ class HazardsFile(_Strict):
     hazards: tuple[Hazard, ...] = Field(min_length=1)
 
 
-class TreeGate(_Strict):
+class TreeGate(StrictModel):
     type: Literal["and", "or", "atleast", "not"]
     children: tuple[str, ...] = Field(min_length=1)
     k: int | None = None
     label: str = ""
 
 
-class TreeEvent(_Strict):
+class TreeEvent(StrictModel):
     label: str = Field(min_length=1)
     p: float | None = None
     lambda_per_h: float | None = None
@@ -119,7 +107,7 @@ class TreeEvent(_Strict):
         return None
 
 
-class FaultTreeSpec(_Strict):
+class FaultTreeSpec(StrictModel):
     id: str = Field(pattern=r"^FT-[A-Z0-9-]+$")
     title: str = Field(min_length=1)
     top: str
@@ -155,26 +143,6 @@ class HazardLog:
 
     def acceptable(self, severity: int, probability: int) -> str:
         return self.acceptability[severity][probability - 1]
-
-
-def _problems_of(display: str, exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown key"
-        out.append(f"{display}: {loc}: {message}")
-    return out
-
-
-def _parse(model: type[Any], display: str, data: Any) -> Any:
-    if not isinstance(data, dict):
-        raise SpecError([f"{display}: must be a mapping at the top level"])
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(_problems_of(display, exc)) from None
 
 
 def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
@@ -306,13 +274,13 @@ def load_hazard_log(spec_dir: Path, display_dir: str,
     parsed_trees: list[tuple[str, FaultTreeSpec]] = []
     for tree_path in tree_paths:
         tree_display = f"{display_dir}/fault_trees/{tree_path.name}"
-        tree = _parse(FaultTreeSpec, tree_display, read_yaml(tree_path, tree_display))
+        tree = parse_model(FaultTreeSpec, tree_display, read_yaml(tree_path, tree_display))
         if tree.id in trees:
             problems.append(f"{tree_display}: id: duplicate fault tree id '{tree.id}'")
         trees[tree.id] = tree
         parsed_trees.append((tree_display, tree))
         files.append(f"fault_trees/{tree_path.name}")
-    log = _parse(HazardsFile, display, read_yaml(path, display))
+    log = parse_model(HazardsFile, display, read_yaml(path, display))
     problems.extend(_check_log(display, log, requirement_ids, trees))
     controls = {c.id for c in log.risk_controls}
     for tree_display, tree in parsed_trees:

@@ -13,15 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from pumpproof.errors import SpecError
 
 from .hazard_log import HazardLog, load_hazard_log
 from .schema import PumpFile, Requirement, RequirementsFile, SettingEntry
 from .settings import SETTING_NAMES, Settings, settings_problems
+from .strict import parse_model
 from .yaml_io import read_yaml
 
 __all__ = ["SPEC_FILES", "Spec", "default_spec_dir", "load_spec"]
@@ -65,49 +63,6 @@ def _display_dir(directory: Path) -> str:
     if directory.resolve() == default_spec_dir().resolve():
         return "spec"
     return str(directory)
-
-
-def _pydantic_problems(display: str, exc: ValidationError, data: Any) -> list[str]:
-    problems = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        item = _describe_location(loc, data)
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif err["type"] == "missing":
-            message = "missing"
-        elif "input" in err and err["type"].endswith("_type"):
-            message = f"{message}, got {err['input']!r}"
-        problems.append(f"{display}: {item}: {message}")
-    return problems
-
-
-def _describe_location(loc: list[Any], data: Any) -> str:
-    """``['requirements', 3, 'shall']`` → ``requirements[3] (REQ-DOSE-4).shall``."""
-    parts: list[str] = []
-    node = data
-    for key in loc:
-        if isinstance(key, int):
-            label = f"[{key}]"
-            if isinstance(node, list) and 0 <= key < len(node):
-                node = node[key]
-                if isinstance(node, dict) and isinstance(node.get("id"), str):
-                    label += f" ({node['id']})"
-            parts.append(label)
-        else:
-            parts.append(("." if parts else "") + str(key))
-            node = node.get(key) if isinstance(node, dict) else None
-    return "".join(parts) or "(top level)"
-
-
-def _parse(model: type[Any], display: str, data: Any) -> Any:
-    if not isinstance(data, dict):
-        raise SpecError([f"{display}: must be a mapping at the top level"])
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(_pydantic_problems(display, exc, data)) from None
 
 
 def _check_settings(display: str, pump: PumpFile) -> tuple[Settings, dict[str, tuple[int, int]]]:
@@ -176,8 +131,8 @@ def load_spec(directory: Path | str | None = None) -> Spec:
     reqs_display = f"{shown}/requirements.yaml"
     pump_raw = read_yaml(spec_dir / "pump.yaml", pump_display)
     reqs_raw = read_yaml(spec_dir / "requirements.yaml", reqs_display)
-    pump: PumpFile = _parse(PumpFile, pump_display, pump_raw)
-    reqs: RequirementsFile = _parse(RequirementsFile, reqs_display, reqs_raw)
+    pump: PumpFile = parse_model(PumpFile, pump_display, pump_raw)
+    reqs: RequirementsFile = parse_model(RequirementsFile, reqs_display, reqs_raw)
     settings, ranges = _check_settings(pump_display, pump)
     _check_requirements(reqs_display, reqs)
     requirement_ids = frozenset(r.id for r in reqs.requirements)

@@ -8,9 +8,11 @@ is checked by the loader's later phases, not here.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator
+
+from .strict import StrictModel
 
 __all__ = [
     "VERIFICATION_METHODS",
@@ -25,27 +27,7 @@ VerificationMethod = Literal["proof", "fuzz", "contract", "analysis", "review"]
 _REQ_ID = re.compile(r"^REQ-([A-Z]+)-([0-9]+)$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _lists_to_tuples(cls, data: Any) -> Any:
-        """YAML has only lists; accept them where a field is a (frozen) tuple."""
-        if isinstance(data, dict):
-            tuple_fields = {
-                name
-                for name, info in cls.model_fields.items()
-                if "tuple" in str(info.annotation)
-            }
-            return {
-                key: tuple(value) if key in tuple_fields and isinstance(value, list) else value
-                for key, value in data.items()
-            }
-        return data
-
-
-class SettingEntry(_Strict):
+class SettingEntry(StrictModel):
     """One setting in ``pump.yaml``: its value, unit, hard range and source."""
 
     value: int | list[list[int]]
@@ -55,7 +37,7 @@ class SettingEntry(_Strict):
     source: str = Field(min_length=1)
 
 
-class PumpFile(_Strict):
+class PumpFile(StrictModel):
     """``spec/pump.yaml``."""
 
     schema_: Literal["pumpproof.pump/1"] = Field(alias="schema")
@@ -64,7 +46,7 @@ class PumpFile(_Strict):
     settings: dict[str, SettingEntry]
 
 
-class Requirement(_Strict):
+class Requirement(StrictModel):
     """One requirement of ``requirements.yaml`` with a stable id (``REQ-DOSE-1``)."""
 
     id: str
@@ -99,7 +81,7 @@ class Requirement(_Strict):
         return match.group(1)
 
 
-class RequirementsFile(_Strict):
+class RequirementsFile(StrictModel):
     """``spec/requirements.yaml``."""
 
     schema_: Literal["pumpproof.requirements/1"] = Field(alias="schema")

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pumpproof.pump_model import FAULTS, STOPPING_ALARMS, Observation, State
+from pumpproof.pump_model import STOPPING_ALARMS, Observation, State
 from pumpproof.pump_model.codes import ALARMS, reason_code
 from pumpproof.pump_model.logic import and_, eq, not_, or_
 
 from .observer import Check, Context, Property, StepView
-from .trackers import STOPPED, accepted_kind, alarm, cgm_after, cgm_fresh_low, is_kind
+from .trackers import (
+    STOPPED,
+    accepted_kind,
+    alarm,
+    cgm_after,
+    cgm_fresh_low,
+    fault_event,
+    is_kind,
+)
 
 __all__ = [
     "BadRequestsChangeNothing",
@@ -113,8 +121,9 @@ class ConditionAlarms(Property):
 
 def _cause_after(view: StepView, name: str, cause: Any, pulse: int) -> Any:
     """Whether the cause of stopping alarm ``name`` is present after this step."""
+
     def fault(f: str) -> Any:
-        return and_(accepted_kind(view, "fault"), eq(view.request.code, FAULTS.index(f)))
+        return fault_event(view, f)
 
     if name == "occlusion":
         return and_(or_(cause, fault("occlusion")), not_(fault("occlusion_cleared")))

@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pumpproof.pump_model import FAULTS, State
+from pumpproof.pump_model import State
 from pumpproof.pump_model.codes import ALARMS, reason_code
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_
 from pumpproof.pump_model.transition import mode_of
 
 from .observer import Check, Context, Property, StepView
-from .trackers import RUNNING, STOPPED, SUSPENDED, accepted_kind, alarm, is_kind, is_tick
+from .trackers import (
+    RUNNING,
+    STOPPED,
+    SUSPENDED,
+    accepted_kind,
+    alarm,
+    fault_event,
+    is_kind,
+    is_tick,
+)
 
 __all__ = [
     "AutoOff",
@@ -26,10 +35,6 @@ __all__ = [
 ]
 
 
-def _fault(view: StepView, name: str) -> Any:
-    return and_(accepted_kind(view, "fault"), eq(view.request.code, FAULTS.index(name)))
-
-
 class OcclusionStopsInTime(Property):
     id = "P-DKA-OCCLUSION"
     title = "After an occlusion the pump stops before pushing occlusion_max_missed_mU"
@@ -41,10 +46,10 @@ class OcclusionStopsInTime(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         occluded, pushed = memory
-        starts = and_(_fault(view, "occlusion"), not_(occluded))
-        clears = _fault(view, "occlusion_cleared")
+        starts = and_(fault_event(view, "occlusion"), not_(occluded))
+        clears = fault_event(view, "occlusion_cleared")
         pushed = ite(or_(starts, clears), 0, pushed)
-        occluded = and_(or_(occluded, _fault(view, "occlusion")), not_(clears))
+        occluded = and_(or_(occluded, fault_event(view, "occlusion")), not_(clears))
         pushed = ite(occluded, pushed + view.after.delivered_mU, pushed)
         limit = ctx.params.settings.occlusion_max_missed_mU
         return Check(
@@ -192,9 +197,9 @@ class BatteryAlarms(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         low, depleted = memory
-        replaced = _fault(view, "battery_replaced")
-        low = and_(or_(low, _fault(view, "battery_low")), not_(replaced))
-        depleted = and_(or_(depleted, _fault(view, "battery_depleted")), not_(replaced))
+        replaced = fault_event(view, "battery_replaced")
+        low = and_(or_(low, fault_event(view, "battery_low")), not_(replaced))
+        depleted = and_(or_(depleted, fault_event(view, "battery_depleted")), not_(replaced))
         after = view.after
         ok = and_(
             eq(alarm(after, "battery_low"), low),
@@ -218,7 +223,8 @@ class MotorStops(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (fault,) = memory
-        fault = and_(or_(fault, _fault(view, "motor")), not_(_fault(view, "motor_cleared")))
+        cleared = fault_event(view, "motor_cleared")
+        fault = and_(or_(fault, fault_event(view, "motor")), not_(cleared))
         after = view.after
         ok = or_(not_(fault), and_(alarm(after, "motor"), eq(after.mode, STOPPED)))
         return Check((fault,), ok, fault)

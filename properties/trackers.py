@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pumpproof.pump_model.codes import MODES, alarm_code, kind_code
+from pumpproof.pump_model.codes import FAULTS, MODES, alarm_code, kind_code
 from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, not_
 from pumpproof.pump_model.windows import add_to_current, day_bins, shift_if_new_block
 
@@ -23,6 +23,7 @@ __all__ = [
     "alarm",
     "cgm_after",
     "cgm_fresh_low",
+    "fault_event",
     "iob_ring_after",
     "iob_ring_init",
     "is_kind",
@@ -45,6 +46,11 @@ def is_tick(view: StepView) -> Bool:
 
 def accepted_kind(view: StepView, name: str) -> Bool:
     return and_(is_kind(view, name), view.after.accepted)
+
+
+def fault_event(view: StepView, name: str) -> Bool:
+    """An accepted ``fault`` event of this kind (the world injecting or repairing a fault)."""
+    return and_(accepted_kind(view, "fault"), eq(view.request.code, FAULTS.index(name)))
 
 
 def alarm(observation: Any, name: str) -> Bool:

@@ -13,7 +13,7 @@ import subprocess
 
 from pumpproof.spec.hazard_log import FaultTreeSpec
 
-__all__ = ["fault_tree_dot", "render_svg"]
+__all__ = ["fault_tree_dot", "graphviz_available", "render_svg"]
 
 _SYMBOL = {"and": "AND", "or": "OR", "not": "NOT"}
 _SHAPE = {"and": "house", "or": "invhouse", "atleast": "hexagon", "not": "invtriangle"}
@@ -46,6 +46,10 @@ def fault_tree_dot(tree: FaultTreeSpec, probabilities: dict[str, float]) -> str:
             lines.append(f"  {_quote(gate_id)} -> {_quote(child)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def graphviz_available() -> bool:
+    return shutil.which("dot") is not None
 
 
 def render_svg(dot_source: str) -> str:

@@ -124,3 +124,16 @@ def test_bad_hazard_log_is_refused(case: str, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
     assert f"{target}/{name}" in result.stderr
+
+
+def test_without_graphviz_the_analysis_still_runs(tmp_path: Path) -> None:
+    # A fresh machine with only Python and pip has no `dot`: DOT sources replace the SVGs.
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run([sys.executable, "-m", "pumpproof", "hazards", "--out",
+                             str(tmp_path / "out")], capture_output=True, text=True,
+                            timeout=300, check=False, env={"PATH": str(empty)})
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "hazards.json").read_text())
+    assert all(tree["svg"] is None for tree in data["fault_trees"])
+    assert (tmp_path / "out" / "FT-DKA.dot").read_text().startswith('digraph "FT-DKA"')

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pumpproof.errors import UsageError
-from pumpproof.hazards.diagram import fault_tree_dot, render_svg
+from pumpproof.hazards.diagram import fault_tree_dot, graphviz_available, render_svg
 from pumpproof.hazards.fta import export_mef
 from pumpproof.hazards.risk import assess, tree_model
 from pumpproof.properties.catalogue import all_properties
@@ -57,8 +57,13 @@ def analyse_hazards(spec_dir: str | None, evidence_path: str | None,
     control_p = {c["id"]: c["p"] for c in result["controls"]}
     for tree_out, tree in zip(result["fault_trees"], spec.hazard_log.fault_trees, strict=True):
         probabilities = {e["id"]: e["p"] for e in tree_out["basic_events"]}
-        tree_out["svg"] = f"{tree.id}.svg"
-        write_atomic(out / tree_out["svg"], render_svg(fault_tree_dot(tree, probabilities)))
+        dot_source = fault_tree_dot(tree, probabilities)
+        if graphviz_available():
+            tree_out["svg"] = f"{tree.id}.svg"
+            write_atomic(out / tree_out["svg"], render_svg(dot_source))
+        else:  # a machine without Graphviz still gets the analysis and the DOT source
+            tree_out["svg"] = None
+            write_atomic(out / f"{tree.id}.dot", dot_source)
         # One self-contained MEF file per tree (gate names are global in MEF).
         tree_out["mef"] = f"{tree.id}.mef.xml"
         write_atomic(out / tree_out["mef"], export_mef(tree_model(tree, control_p)))
@@ -87,6 +92,9 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"{tree['id']}: P(top) {tree['p_top']:.3g} after controls, "
                       f"{tree['p_top_before_controls']:.3g} before; {tree['n_mcs']} cut sets")
     console.print(f"{len(result['gaps'])} traceability gap(s); output in {out}/hazards.json")
+    if not graphviz_available():
+        Console(stderr=True).print("note: Graphviz 'dot' is not installed, so the fault-tree "
+                                   "diagrams were written as .dot files (apt-get install graphviz)")
     unacceptable = [h["id"] for h in result["hazards"] if not h["acceptable"]]
     if unacceptable:
         console.print(f"[bold red]unacceptable residual risk[/]: {', '.join(unacceptable)}")

@@ -83,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     if spec.hazard_log is not None:
         hazards = analyse_hazards(args.spec, str(out / "evidence.json"), hazards_dir)
         for tree in hazards["fault_trees"]:
-            diagrams[tree["svg"]] = (hazards_dir / tree["svg"]).read_text()
+            if tree["svg"]:
+                diagrams[tree["svg"]] = (hazards_dir / tree["svg"]).read_text()
     artifacts = [str(p.relative_to(out)) for p in sorted(out.rglob("*"))
                  if p.is_file() and p.name not in ("bundle.json", "timings.json")
                  and p.name not in REPORTS.values()]

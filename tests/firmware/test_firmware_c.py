@@ -60,3 +60,47 @@ def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path
         assert "target exited" in evidence["target"]["failure"]["message"]
     else:
         assert expected in violated, violated
+
+
+def test_malformed_input_under_address_and_undefined_sanitizers(tmp_path: Path) -> None:
+    """The C JSON reader and protocol edge never crash or read out of bounds (ASan, UBSan)."""
+    import random
+
+    from pumpproof.spec import load_spec
+
+    binary = tmp_path / "pump_asan"
+    sources = [str(FIRMWARE / name) for name in ("main.c", "pump.c", "json.c")]
+    build = subprocess.run(["gcc", "-std=c11", "-g", "-O1", "-fsanitize=address,undefined",
+                            "-fno-sanitize-recover=all", "-o", str(binary), *sources, "-lm"],
+                           capture_output=True, text=True, timeout=300, check=False)
+    if build.returncode != 0:
+        pytest.skip(f"sanitizers unavailable: {build.stderr[-300:]}")
+    rng = random.Random(7)
+    settings = load_spec().settings.to_protocol()
+    samples = [
+        '{"op":"event","event":{"kind":"bolus","amount_mU":100,"source":"user","id":"a"}}',
+        '{"op":"tick"}', "[" * 300 + "]" * 300,
+        '{"op":"event","event":' + '{"a":' * 100 + "1" + "}" * 100 + "}",
+        '{"op":"event","event":{"kind":"bolus","amount_mU":99999999999999999999999,'
+        '"source":"user","id":"x"}}',
+        '"\\u12', '{"op":"tick"',
+        '{"op":"event","event":{"kind":"set_basal_schedule","basal_schedule":[[0,1]'
+        + ",[1,1]" * 100 + "]}}",
+        "x" * 70000,
+        '{"op":"event","event":{"kind":"cgm","glucose_mg_dL":-9223372036854775808}}',
+    ]
+    lines = [json.dumps({"op": "configure", "settings": settings})]
+    for _ in range(1500):
+        text = rng.choice(samples)
+        if rng.random() < 0.5:
+            raw = bytearray(text.encode())
+            for _ in range(rng.randint(1, 5)):
+                raw[rng.randrange(len(raw))] = rng.randrange(1, 256)
+            text = raw.decode("latin-1").replace("\n", " ").replace("\r", " ")
+        if text.strip():
+            lines.append(text)
+    lines.append('{"op":"quit"}')
+    run = subprocess.run([str(binary)], input=("\n".join(lines) + "\n").encode("latin-1"),
+                         capture_output=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    assert len(run.stdout.decode().splitlines()) == len(lines)  # one answer per request

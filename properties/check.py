@@ -26,7 +26,7 @@ from pumpproof.spec import Spec, load_spec
 from .catalogue import observer_properties
 from .fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz
 from .session import ConformanceDiff
-from .targets import make_target
+from .targets import TargetFailure, make_target
 from .verdicts import MethodResult, Verdict
 from .verify import PropertyEvidence
 
@@ -133,8 +133,11 @@ def run_check(
     """Run the campaign; never raises because of the target's behaviour."""
     if options.profile not in PROFILES:
         raise UsageError(f"unknown profile {options.profile!r}")
-    # Fail fast (exit 2) on a target description that names nothing.
-    make_target(options.target, spec, options.timeout_s).close()
+    # Fail fast (exit 2) on a target that names nothing or cannot even start.
+    try:
+        make_target(options.target, spec, options.timeout_s).close()
+    except TargetFailure as exc:
+        raise UsageError(f"{options.target}: the target cannot start: {exc}") from None
     started = time.perf_counter()
     workers = max(1, options.workers)
     rounds_planned = max(1, int(options.budget_s // ROUND_SECONDS))

@@ -72,7 +72,12 @@ def _python(spec: Spec, argument: str, timeout_s: float) -> Target:
         factory = getattr(import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"py:{argument}: cannot load: {exc}") from None
-    return InProcessTarget(f"py:{argument}", factory())
+    try:
+        handler = factory()
+    except Exception as exc:  # the target's own code failed to start
+        raise TargetFailure(f"py:{argument}: the factory raised {type(exc).__name__}: {exc}"
+                            ) from None
+    return InProcessTarget(f"py:{argument}", handler)
 
 
 TARGET_KINDS: dict[str, Callable[[Spec, str, float], Target]] = {

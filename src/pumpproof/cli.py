@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(exc).splitlines() or ["error"]:
             print(f"pumpproof: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # an unwritable --out, a full disk: the user's environment
+        print(f"pumpproof: {exc.filename or ''}: {exc.strerror or exc}".replace(": : ", ": "),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("pumpproof: interrupted", file=sys.stderr)
         return 130

@@ -109,3 +109,25 @@ def test_workers_and_dask_give_the_same_findings_as_each_other() -> None:
     assert local.violated == on_dask.violated == ["P-DOSE-MAX-BOLUS"]
     assert local.outcome.violations == on_dask.outcome.violations
     assert local.outcome.requests == on_dask.outcome.requests
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target-cmd", "/nonexistent/pump_host --json"], "the target cannot start"),
+        (["--target", "py:tests_off_by_one:missing"], "cannot load"),
+        (["--target", "warp:drive"], "unknown target kind 'warp'"),
+    ],
+)
+def test_a_target_that_cannot_start_is_bad_input(args: list[str], message: str,
+                                                 tmp_path: Path) -> None:
+    result = pumpproof("check", *args, "--budget", "5", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_target_that_exits_at_once_is_a_target_failure(tmp_path: Path) -> None:
+    result = pumpproof("check", "--target-cmd", "false", "--budget", "5", "--out", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    evidence = json.loads((tmp_path / "evidence.json").read_text())
+    assert "target" in evidence and evidence["target"]["failure"] is not None

@@ -59,7 +59,10 @@ def read_requests(path: str) -> list[Any]:
 def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     requests = read_requests(args.file)
-    target = make_target(args.target, spec, args.timeout)
+    try:
+        target = make_target(args.target, spec, args.timeout)
+    except TargetFailure as exc:
+        raise UsageError(f"{args.target}: the target cannot start: {exc}") from None
     answers = []
     try:
         if not (requests and isinstance(requests[0], dict)

@@ -1,327 +1,344 @@
-"""Open-PSA MEF XML: import fault trees (and their model data) and export ours.
+"""Open-PSA MEF XML in and out: :func:`read_mef`, :func:`parse_mef`, :func:`export_mef`.
 
-Import handles ``define-fault-tree`` with nested ``define-component`` scopes (a name is
-looked up in the innermost enclosing component first, then globally, so ``E1`` inside
-component ``t`` is ``t.E1`` from outside), gates with ``and``/``or``/``atleast``/``not``/
-``nand``/``nor``/``null`` and nested formulas (flattened into generated gates), references
-``gate``/``basic-event``/``house-event``/``event``, house events with ``constant`` or
-``bool``, and basic events whose probability is ``float``/``int``, ``exponential``,
-``GLM``, 4-argument ``periodic-test``, ``lognormal-deviate`` (its mean, as SCRAM's point
-estimate), ``parameter`` references, ``system-mission-time`` and ``add``/``sub``/``mul``/
-``div``/``neg``. Parsing uses defusedxml (no entities, no network). Every refusal is a
-:class:`ModelError` naming the file, the element and the problem.
+Import contract: the document is parsed with defusedxml (no DTD entities, no external
+resources). Definitions are collected from ``define-fault-tree``, ``model-data`` and
+nested ``define-component`` scopes: a name defined in component ``c`` is ``c.Name`` from
+outside and ``Name`` inside; a reference is looked up in the innermost enclosing component
+first, then outwards (so ``three_motor``'s two ``E1`` gates stay distinct). Gate formulas
+``and``/``or``/``atleast``/``not`` map to gates; ``nand``/``nor``/``xor``/``iff``/
+``imply``/``null`` are rewritten into them; nested anonymous formulas become generated
+gates named ``Owner#n``. References are ``gate``/``basic-event``/``house-event`` and
+``event`` (with or without ``type``); ``constant`` is a house event. Basic-event
+probabilities are evaluated by :mod:`.expressions`. The top is the gate no other gate
+references (the first in document order when there are several, see
+:func:`~.graph.choose_top`), unless ``top`` is given.
+
+Every refusal is a :class:`~pumpproof.errors.ModelError` reading
+``file: element 'name': problem``. Not checked: ``role`` (private/public) of components;
+elements outside fault trees and model data (event trees, CCF groups, substitutions) are
+ignored, not refused.
+
+Export contract: :func:`export_mef` writes gates, basic events (as ``float`` values, so
+the probability round-trips exactly) and house events, components nested again by the
+dots in names; reading the text back gives the same tree.
 """
 
 from __future__ import annotations
 
-import math
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import quoteattr
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from pumpproof.errors import ModelError
 
-from .model import BasicEvent, FaultTree, Gate
+from .expressions import DEFAULT_MISSION_TIME_H, Evaluator
+from .graph import choose_top, to_graph
+from .model import BasicEvent, FaultTree, Gate, GateKind, NodeKind
 
 __all__ = ["DEFAULT_MISSION_TIME_H", "export_mef", "parse_mef", "read_mef"]
 
-DEFAULT_MISSION_TIME_H = 8760.0
-_REFERENCES = ("gate", "basic-event", "house-event", "event")
-_FORMULAS = ("and", "or", "atleast", "not", "nand", "nor", "null")
+_SKIP = ("label", "attributes")
+_KINDS: tuple[NodeKind, ...] = ("gate", "basic-event", "house-event")
+_DEFINITIONS = {"define-gate": "gate", "define-basic-event": "basic-event",
+                "define-house-event": "house-event", "define-parameter": "parameter"}
+
+
+def _body(element: ET.Element) -> list[ET.Element]:
+    return [child for child in element if child.tag not in _SKIP]
+
+
+def _label(element: ET.Element) -> str:
+    return " ".join((element.findtext("label") or "").split())
 
 
 class _Reader:
+    """One pass over one document: collect definitions, then build the tree."""
+
     def __init__(self, source: str, mission_time_h: float) -> None:
         self.source = source
-        self.mission_time_h = mission_time_h
-        self.gate_defs: dict[str, tuple[ET.Element, str]] = {}  # full name -> (element, scope)
-        self.event_defs: dict[str, ET.Element] = {}
-        self.house_defs: dict[str, ET.Element] = {}
-        self.parameters: dict[str, ET.Element] = {}
+        # kind -> full name -> (element, scope prefix); dicts keep document order
+        self.defs: dict[str, dict[str, tuple[ET.Element, str]]] = {
+            kind: {} for kind in (*_KINDS, "parameter")}
+        self.parameters: dict[str, ET.Element] = {}  # filled by collect(), read lazily
         self.gates: dict[str, Gate] = {}
+        self.constants: dict[str, bool] = {}
         self.generated = 0
-        self.referenced: set[str] = set()
-        self.order: list[str] = []
+        self.evaluator = Evaluator(self.parameters, self.fail, mission_time_h)
 
     def fail(self, element: str, problem: str) -> ModelError:
         return ModelError(f"{self.source}: {element}: {problem}")
 
-    # -- collecting definitions
+    # -- phase 1: collect definitions with their scopes
 
     def collect(self, node: ET.Element, scope: str) -> None:
         for child in node:
             tag = child.tag
-            name = child.get("name")
             if tag in ("define-fault-tree", "model-data"):
-                self.collect(child, "")
-                continue
-            if tag == "define-component":
-                if not name:
-                    raise self.fail("define-component", "has no name")
+                self.collect(child, "")  # fault-tree names do not scope (as in SCRAM)
+            elif tag == "define-component":
+                name = self._name(child)
                 self.collect(child, f"{scope}{name}.")
-                continue
-            if tag not in ("define-gate", "define-basic-event", "define-house-event",
-                           "define-parameter"):
-                continue
-            if not name:
-                raise self.fail(tag, "has no name")
-            full = f"{scope}{name}"
-            tables: dict[str, dict[str, Any]] = {
-                "define-gate": self.gate_defs, "define-basic-event": self.event_defs,
-                "define-house-event": self.house_defs, "define-parameter": self.parameters,
-            }
-            table = tables[tag]
-            if full in table:
-                raise self.fail(f"{tag} '{full}'", "defined twice")
-            table[full] = (child, scope) if tag == "define-gate" else child
-            if tag == "define-gate":
-                self.order.append(full)
+            elif tag in _DEFINITIONS:
+                kind = _DEFINITIONS[tag]
+                full = scope + self._name(child)
+                if full in self.defs[kind]:
+                    raise self.fail(f"{kind} '{full}'", "is defined twice")
+                self.defs[kind][full] = (child, scope)
+                if kind == "parameter":
+                    self.parameters[full] = child
 
-    def resolve(self, name: str, scope: str, kinds: tuple[str, ...], where: str) -> tuple[str, str]:
-        """(kind, full name) of a reference, innermost scope first."""
-        tables: dict[str, dict[str, Any]] = {
-            "gate": self.gate_defs, "basic-event": self.event_defs, "house-event": self.house_defs,
-        }
-        prefixes = []
-        parts = scope.split(".")[:-1] if scope else []
-        for depth in range(len(parts), 0, -1):
-            prefixes.append(".".join(parts[:depth]) + ".")
-        prefixes.append("")
-        for prefix in prefixes:
-            for kind in kinds:
-                if prefix + name in tables[kind]:
-                    return kind, prefix + name
-        raise self.fail(where, f"reference to undefined {'/'.join(kinds)} '{name}'")
+    def _name(self, element: ET.Element) -> str:
+        name = (element.get("name") or "").strip()
+        if not name:
+            raise self.fail(f"<{element.tag}>", "has no 'name' attribute")
+        return name
 
-    # -- gates
+    def resolve(self, name: str, scope: str, kinds: tuple[NodeKind, ...],
+                where: str) -> str:
+        """The full name of a reference: innermost enclosing component first."""
+        parts = scope.split(".")[:-1]
+        for depth in range(len(parts), -1, -1):
+            candidate = "".join(f"{part}." for part in parts[:depth]) + name
+            if any(candidate in self.defs[kind] for kind in kinds):
+                return candidate
+        what = "element" if len(kinds) > 1 else kinds[0]
+        raise self.fail(where, f"reference to undefined {what} '{name}'")
 
-    def formula(self, element: ET.Element, scope: str, owner: str) -> tuple[str, str]:
-        """(kind, name) of a formula element: a reference or a (generated) gate."""
-        tag = element.tag
-        if tag in _REFERENCES:
-            name = element.get("name")
-            if not name:
-                raise self.fail(f"gate '{owner}'", f"<{tag}> without a name")
-            kinds = ("gate", "basic-event", "house-event") if tag == "event" else (tag,)
-            if tag == "event" and element.get("type"):
-                kinds = (element.get("type", ""),)
-                if kinds[0] not in ("gate", "basic-event", "house-event"):
-                    raise self.fail(f"gate '{owner}'", f"event type {kinds[0]!r} is unknown")
-            return self.resolve(name, scope, kinds, f"gate '{owner}'")
-        if tag == "constant":
-            name = f"__constant_{element.get('value')}"
-            self.house_defs.setdefault(name, element)
-            return "house-event", name
-        if tag not in _FORMULAS:
-            raise self.fail(f"gate '{owner}'", f"unsupported formula <{tag}>")
-        children = [self.formula(child, scope, owner) for child in element
-                    if child.tag not in ("label", "attributes")]
-        names = tuple(name for _, name in children)
-        if not names:
-            raise self.fail(f"gate '{owner}'", f"<{tag}> has no arguments")
-        self.generated += 1
-        gate_name = f"{owner}#{self.generated}"
-        if tag in ("nand", "nor"):
-            inner = Gate(f"{gate_name}.inner", "and" if tag == "nand" else "or", names)
-            self.gates[inner.name] = inner
-            self.gates[gate_name] = Gate(gate_name, "not", (inner.name,))
-        elif tag == "null":
-            if len(names) != 1:
-                raise self.fail(f"gate '{owner}'", "<null> takes one argument")
-            self.gates[gate_name] = Gate(gate_name, "and", names)
-        elif tag == "atleast":
-            try:
-                k = int(element.get("min", ""))
-            except ValueError:
-                raise self.fail(f"gate '{owner}'", "<atleast> needs an integer 'min'") from None
-            if not 1 <= k <= len(names):
-                raise self.fail(f"gate '{owner}'",
-                                f"atleast min={k} must be between 1 and {len(names)}")
-            self.gates[gate_name] = Gate(gate_name, "atleast", names, k=k)
-        elif tag == "not":
-            if len(names) != 1:
-                raise self.fail(f"gate '{owner}'", "<not> takes one argument")
-            self.gates[gate_name] = Gate(gate_name, "not", names)
-        else:
-            self.gates[gate_name] = Gate(gate_name, tag, names)
-        return "gate", gate_name
+    # -- phase 2: gates, with nested formulas flattened
 
     def define_gates(self) -> None:
-        for full in self.order:
-            element, scope = self.gate_defs[full]
-            body = [c for c in element if c.tag not in ("label", "attributes")]
+        for full, (element, scope) in self.defs["gate"].items():
+            body = _body(element)
+            where = f"gate '{full}'"
             if len(body) != 1:
-                raise self.fail(f"gate '{full}'", f"needs exactly one formula, has {len(body)}")
-            _, inner = self.formula(body[0], scope, full)
-            label = (element.findtext("label") or "").strip()
-            generated = self.gates.pop(inner, None) if inner.startswith(f"{full}#") else None
-            if generated is not None:
-                self.gates[full] = Gate(full, generated.kind, generated.children, generated.k,
-                                        label)
-            else:  # a gate that is a single reference
-                self.gates[full] = Gate(full, "and", (inner,), label=label)
+                raise self.fail(where, f"needs exactly one formula, has {len(body)}")
+            self.formula(body[0], scope, full, where, name=full, label=_label(element))
 
-    # -- expressions
-
-    def value(self, element: ET.Element, where: str) -> float:
+    def formula(self, element: ET.Element, scope: str, owner: str, where: str,
+                name: str | None = None, label: str = "") -> str:
+        """The node name for ``element``: a resolved reference or a (generated) gate."""
         tag = element.tag
-        args = [c for c in element if c.tag not in ("label", "attributes")]
+        if tag in ("gate", "basic-event", "house-event", "event"):
+            ref = (element.get("name") or "").strip()
+            if not ref:
+                raise self.fail(where, f"<{tag}> has no 'name' attribute")
+            kinds = self._reference_kinds(element, where)
+            target = self.resolve(ref, scope, kinds, where)
+            if name is None:
+                return target
+            self.gates[name] = Gate(name, "and", (target,), label=label)  # pass-through
+            return name
+        if tag == "constant":
+            value = self.truth(element, where)
+            target = f"__constant_{'true' if value else 'false'}"
+            self.constants[target] = value
+            if name is None:
+                return target
+            self.gates[name] = Gate(name, "and", (target,), label=label)
+            return name
+        if name is None:
+            self.generated += 1
+            name = f"{owner}#{self.generated}"
+        children = tuple(self.formula(c, scope, owner, where) for c in _body(element))
+        if not children:
+            raise self.fail(where, f"<{tag}> has no arguments")
+        self._operator(tag, element, name, children, owner, where, label)
+        return name
 
-        def arg(i: int) -> float:
-            if i >= len(args):
-                raise self.fail(where, f"<{tag}> needs more arguments")
-            return self.value(args[i], where)
+    def _reference_kinds(self, element: ET.Element, where: str) -> tuple[NodeKind, ...]:
+        declared = element.tag if element.tag != "event" else element.get("type")
+        if declared is None:  # <event name=..> without a type: any kind of event
+            return _KINDS
+        for kind in _KINDS:
+            if declared == kind:
+                return (kind,)
+        raise self.fail(where, f"<event type={declared!r}> must be one of {', '.join(_KINDS)}")
 
-        try:
-            if tag in ("float", "int"):
-                return float(element.get("value", ""))
-            if tag == "bool":
-                return 1.0 if element.get("value") == "true" else 0.0
-            if tag == "system-mission-time":
-                return self.mission_time_h
-            if tag == "parameter":
-                name = element.get("name", "")
-                if name not in self.parameters:
-                    raise self.fail(where, f"reference to undefined parameter '{name}'")
-                body = [c for c in self.parameters[name] if c.tag not in ("label", "attributes")]
-                if not body:
-                    raise self.fail(f"parameter '{name}'", "has no expression")
-                return self.value(body[0], f"parameter '{name}'")
-        except ValueError:
-            raise self.fail(where, f"<{tag}> has a value that is not a number") from None
-        operators: dict[str, Callable[[], float]] = {
-            "exponential": lambda: 1 - math.exp(-arg(0) * arg(1)),
-            "GLM": lambda: _glm(arg(0), arg(1), arg(2), arg(3)),
-            "periodic-test": lambda: _periodic_test(args, arg, self, where),
-            "lognormal-deviate": lambda: arg(0),  # point estimate: the mean (as SCRAM)
-            "mul": lambda: math.prod(self.value(a, where) for a in args),
-            "add": lambda: math.fsum(self.value(a, where) for a in args),
-            "sub": lambda: arg(0) - math.fsum(self.value(a, where) for a in args[1:]),
-            "div": lambda: _divide(arg(0), [self.value(a, where) for a in args[1:]]),
-            "neg": lambda: -arg(0),
-        }
-        if tag not in operators:
-            raise self.fail(where, f"unsupported expression <{tag}>")
-        return operators[tag]()
+    def _operator(self, tag: str, element: ET.Element, name: str, children: tuple[str, ...],
+                  owner: str, where: str, label: str) -> None:
+        def add(kind: GateKind, gate_name: str, args: tuple[str, ...], k: int = 0) -> str:
+            self.gates[gate_name] = Gate(gate_name, kind, args, k, label if gate_name == name
+                                         else "")
+            return gate_name
 
-    def basic_event(self, full: str) -> BasicEvent:
-        element = self.event_defs[full]
-        body = [c for c in element if c.tag not in ("label", "attributes")]
-        if not body:
-            raise self.fail(f"basic event '{full}'", "has no probability expression")
-        p = self.value(body[0], f"basic event '{full}'")
-        if not 0.0 <= p <= 1.0:
-            raise self.fail(f"basic event '{full}'", f"probability {p} is outside [0, 1]")
-        return BasicEvent(full, p, (element.findtext("label") or "").strip())
+        def helper(kind: GateKind, args: tuple[str, ...]) -> str:
+            self.generated += 1
+            return add(kind, f"{owner}#{self.generated}", args)
 
-    def house_event(self, name: str) -> bool:
-        element = self.house_defs[name]
-        if element.tag == "constant":
-            return element.get("value") == "true"
-        body = [c for c in element if c.tag in ("constant", "bool")]
-        return bool(body) and body[0].get("value") == "true"
+        def arity(n: int) -> None:
+            if len(children) != n:
+                raise self.fail(where, f"<{tag}> takes {n} argument(s), has {len(children)}")
 
+        if tag in ("and", "or"):
+            add("and" if tag == "and" else "or", name, children)
+        elif tag == "atleast":
+            text = element.get("min", "")
+            try:
+                k = int(text)
+            except ValueError:
+                raise self.fail(where, f"<atleast min={text!r}> needs an integer") from None
+            if not 1 <= k <= len(children):
+                raise self.fail(where, f"atleast min={k} must be between 1 and "
+                                       f"{len(children)} (the number of arguments)")
+            add("atleast", name, children, k)
+        elif tag in ("not", "null"):
+            arity(1)
+            add("not" if tag == "not" else "and", name, children)
+        elif tag in ("nand", "nor"):
+            add("not", name, (helper("and" if tag == "nand" else "or", children),))
+        elif tag in ("xor", "iff"):
+            arity(2)
+            a, b = children
+            odd = (helper("and", (a, helper("not", (b,)))),
+                   helper("and", (helper("not", (a,)), b)))
+            if tag == "xor":
+                add("or", name, odd)
+            else:
+                add("not", name, (helper("or", odd),))
+        elif tag == "imply":
+            arity(2)
+            add("or", name, (helper("not", (children[0],)), children[1]))
+        else:
+            raise self.fail(where, f"unsupported formula <{tag}>")
 
-def _glm(gamma: float, lam: float, mu: float, t: float) -> float:
-    rate = lam + mu
-    return (lam - (lam - gamma * rate) * math.exp(-rate * t)) / rate
+    # -- phase 3: events
 
+    def basic_events(self) -> dict[str, BasicEvent]:
+        events = {}
+        for full, (element, _) in self.defs["basic-event"].items():
+            where = f"basic event '{full}'"
+            body = _body(element)
+            if len(body) != 1:
+                raise self.fail(where, f"needs exactly one probability expression, "
+                                       f"has {len(body)}")
+            p = self.evaluator.value(body[0], where)
+            events[full] = BasicEvent(full, p, _label(element), body[0].tag)
+        return events
 
-def _periodic_test(args: list[ET.Element], arg: Callable[[int], float], reader: _Reader,
-                   where: str) -> float:
-    if len(args) != 4:
-        raise reader.fail(where, "only the 4-argument periodic-test (instant repair) is supported")
-    lam, tau, theta, t = arg(0), arg(1), arg(2), arg(3)
-    if t <= theta:
-        return 1 - math.exp(-lam * t)
-    delta = t - theta
-    after = delta - int(delta / tau) * tau
-    return 1 - math.exp(-lam * (after if after else tau))
+    def house_events(self) -> dict[str, bool]:
+        houses = dict(self.constants)
+        for full, (element, _) in self.defs["house-event"].items():
+            body = _body(element)
+            if len(body) > 1 or (body and body[0].tag not in ("constant", "bool")):
+                raise self.fail(f"house event '{full}'",
+                                "needs one <constant> or <bool> value (or none for false)")
+            houses[full] = bool(body) and self.truth(body[0], f"house event '{full}'")
+        return houses
 
-
-def _divide(first: float, rest: list[float]) -> float:
-    for value in rest:
-        first /= value
-    return first
+    def truth(self, element: ET.Element, where: str) -> bool:
+        text = element.get("value", "")
+        if text not in ("true", "false"):
+            raise self.fail(where, f"<{element.tag} value={text!r}> must be 'true' or 'false'")
+        return text == "true"
 
 
 def parse_mef(text: str | bytes, source: str = "<MEF>", top: str | None = None,
               mission_time_h: float = DEFAULT_MISSION_TIME_H) -> FaultTree:
-    """A fault tree from MEF XML text; the top is the gate no other gate references."""
+    """The validated fault tree of an MEF document; ``source`` names it in errors.
+
+    >>> tree = parse_mef('<opsa-mef><define-fault-tree name="t"><define-gate name="g">'
+    ...                  '<or><basic-event name="a"/><basic-event name="b"/></or>'
+    ...                  '</define-gate><define-basic-event name="a"><float value="0.1"/>'
+    ...                  '</define-basic-event><define-basic-event name="b">'
+    ...                  '<float value="0.2"/></define-basic-event></define-fault-tree>'
+    ...                  '</opsa-mef>')
+    >>> tree.top, tree.gates["g"].children
+    ('g', ('a', 'b'))
+    """
     try:
         root = SafeET.fromstring(text)
     except ET.ParseError as exc:
-        raise ModelError(f"{source}: not well-formed XML: {exc}") from None
-    except Exception as exc:  # defusedxml refuses entities and DTDs
-        raise ModelError(f"{source}: refused XML: {exc}") from None
+        raise ModelError(f"{source}: document: not well-formed XML ({exc})") from None
+    except DefusedXmlException as exc:
+        raise ModelError(f"{source}: document: refused XML ({exc!r})") from None
     if root.tag != "opsa-mef":
         raise ModelError(f"{source}: <{root.tag}>: the root element must be <opsa-mef>")
     reader = _Reader(source, mission_time_h)
     reader.collect(root, "")
-    if not reader.order:
-        raise ModelError(f"{source}: opsa-mef: no fault tree gate defined")
+    if not reader.defs["gate"]:
+        raise ModelError(f"{source}: <opsa-mef>: defines no gate (no fault tree to analyse)")
     reader.define_gates()
-    children = {child for gate in reader.gates.values() for child in gate.children}
     if top is None:
-        tops = [name for name in reader.order if name not in children]
-        if not tops:
-            raise ModelError(f"{source}: fault tree: no top gate (every gate is referenced)")
-        top = tops[0]
-    elif top not in reader.gates:
-        raise ModelError(f"{source}: top gate '{top}' is not defined")
-    used_events = {c for g in reader.gates.values() for c in g.children if c in reader.event_defs}
-    basic_events = {name: reader.basic_event(name) for name in sorted(used_events)}
-    houses = {c for g in reader.gates.values() for c in g.children if c in reader.house_defs}
-    return FaultTree(
-        name=top, top=top, gates=dict(reader.gates), basic_events=basic_events,
-        house_events={name: reader.house_event(name) for name in sorted(houses)},
-        source=source,
-    )
+        top = choose_top(reader.gates, reader.defs["gate"])
+        if top is None:
+            raise ModelError(f"{source}: <opsa-mef>: no top gate: every gate is referenced "
+                             "by another (a cycle)")
+    elif top not in reader.defs["gate"]:
+        raise ModelError(f"{source}: top event '{top}': is not a defined gate")
+    tree = FaultTree(top, top, reader.gates, reader.basic_events(), reader.house_events(),
+                     source)
+    to_graph(tree)  # validate once, at the edge
+    return tree
 
 
 def read_mef(path: str | Path, top: str | None = None,
              mission_time_h: float = DEFAULT_MISSION_TIME_H) -> FaultTree:
+    """:func:`parse_mef` of a file; an unreadable file is a :class:`ModelError` too."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ModelError(f"{path}: file: cannot be read ({exc.strerror or exc})") from None
     return parse_mef(data, str(path), top, mission_time_h)
 
 
+# -- export
+
+
+def _scope_and_name(full: str) -> tuple[tuple[str, ...], str]:
+    *scope, name = full.split(".")
+    return tuple(scope), name
+
+
+def _export_order(tree: FaultTree) -> Iterator[str]:
+    yield tree.top  # first, so that the re-imported top is the same gate
+    yield from (name for name in tree.gates if name != tree.top)
+
+
 def export_mef(tree: FaultTree) -> str:
-    """The tree as Open-PSA MEF XML (gates, basic events with float values, house events)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<opsa-mef>",
-             f"  <define-fault-tree name={quoteattr(tree.name)}>"]
-    for gate in tree.gates.values():
-        lines.append(f"    <define-gate name={quoteattr(gate.name)}>")
+    """``tree`` as Open-PSA MEF XML text that :func:`parse_mef` reads back identically.
+
+    References use full names (which resolve from any scope); a name with dots is put
+    back into nested ``define-component`` elements.
+    """
+    root = ET.Element("opsa-mef")
+    fault_tree = ET.SubElement(root, "define-fault-tree", name=tree.name.replace(".", "_"))
+    data = ET.SubElement(root, "model-data")
+    components: dict[tuple[tuple[str, ...], bool], ET.Element] = {}
+
+    def container(full: str, in_data: bool) -> tuple[ET.Element, str]:
+        scope, name = _scope_and_name(full)
+        parent = data if in_data else fault_tree
+        for depth in range(1, len(scope) + 1):
+            key = (scope[:depth], in_data)
+            if key not in components:
+                components[key] = ET.SubElement(parent, "define-component",
+                                                name=scope[depth - 1])
+            parent = components[key]
+        return parent, name
+
+    for gate_name in _export_order(tree):
+        gate = tree.gates[gate_name]
+        parent, name = container(gate.name, in_data=False)
+        element = ET.SubElement(parent, "define-gate", name=name)
         if gate.label:
-            lines.append(f"      <label>{_text(gate.label)}</label>")
-        opening = f'<atleast min="{gate.k}">' if gate.kind == "atleast" else f"<{gate.kind}>"
-        lines.append(f"      {opening}")
+            ET.SubElement(element, "label").text = gate.label
+        formula = ET.SubElement(element, gate.kind)
+        if gate.kind == "atleast":
+            formula.set("min", str(gate.k))
         for child in gate.children:
-            lines.append(f"        <{tree.kind_of(child)} name={quoteattr(child)}/>")
-        lines.append(f"      </{gate.kind}>")
-        lines.append("    </define-gate>")
-    lines.append("  </define-fault-tree>")
-    lines.append("  <model-data>")
+            ET.SubElement(formula, tree.kind_of(child), name=child)
     for event in tree.basic_events.values():
-        lines.append(f"    <define-basic-event name={quoteattr(event.name)}>")
+        parent, name = container(event.name, in_data=True)
+        element = ET.SubElement(parent, "define-basic-event", name=name)
         if event.label:
-            lines.append(f"      <label>{_text(event.label)}</label>")
-        lines.append(f'      <float value="{event.p!r}"/>')
-        lines.append("    </define-basic-event>")
-    for name, state in tree.house_events.items():
-        lines.append(f"    <define-house-event name={quoteattr(name)}>")
-        lines.append(f'      <constant value="{"true" if state else "false"}"/>')
-        lines.append("    </define-house-event>")
-    lines.append("  </model-data>")
-    lines.append("</opsa-mef>")
-    return "\n".join(lines) + "\n"
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            ET.SubElement(element, "label").text = event.label
+        ET.SubElement(element, "float", value=repr(event.p))
+    for house, state in tree.house_events.items():
+        parent, name = container(house, in_data=True)
+        element = ET.SubElement(parent, "define-house-event", name=name)
+        ET.SubElement(element, "constant", value="true" if state else "false")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"

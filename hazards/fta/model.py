@@ -1,52 +1,82 @@
-"""A fault tree as frozen data, and its networkx graph.
+"""A fault tree as frozen, typed data.
 
-Gates are AND, OR, k-out-of-n (``atleast``) and NOT over named children; basic events
-carry a probability; house events are constants. :func:`to_graph` builds the DiGraph
-(gate → child) and checks what analysis relies on: no cycle (reported with its path),
-no dangling reference, every node reachable from the top. It does not check that the
-tree is coherent (NOT gates are allowed; see :mod:`cutsets`).
+Contract: a :class:`FaultTree` holds gates (AND, OR, k-out-of-n ``atleast``, NOT) over
+named children, basic events with a point probability, house events (constants) and the
+name of the top gate. Every mapping is read-only once built, and a gate's children are a
+tuple, so a tree can be shared between analyses without copying.
+
+Not checked here (on purpose, so that building a tree stays cheap and tests can build
+broken trees): that references resolve, that there is no cycle, that probabilities lie
+in [0, 1] or that ``k`` fits. :func:`pumpproof.hazards.fta.graph.to_graph` checks all of
+that in one place, and every analysis calls it first.
+
+>>> tree = FaultTree("t", "top", {"top": Gate("top", "or", ("a", "b"))},
+...                  {"a": BasicEvent("a", 0.1), "b": BasicEvent("b", 0.2)})
+>>> tree.kind_of("a"), tree.gates["top"].children
+('basic-event', ('a', 'b'))
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
 
-import networkx as nx
+__all__ = ["GATE_KINDS", "BasicEvent", "FaultTree", "Gate", "GateKind", "NodeKind"]
 
-from pumpproof.errors import ModelError
-
-__all__ = ["BasicEvent", "FaultTree", "Gate", "to_graph"]
-
-GATE_KINDS = ("and", "or", "atleast", "not")
+GateKind = Literal["and", "or", "atleast", "not"]
+NodeKind = Literal["gate", "basic-event", "house-event"]
+GATE_KINDS: tuple[GateKind, ...] = ("and", "or", "atleast", "not")
 
 
 @dataclass(frozen=True)
 class BasicEvent:
+    """A primary failure with its point-estimate probability.
+
+    ``source`` says where the value came from (e.g. ``"exponential"`` or a file), so a
+    reviewer can trace a number in a report back to its origin.
+    """
+
     name: str
     p: float
     label: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Gate:
+    """A logic gate; ``k`` is only meaningful for ``atleast`` (k-out-of-n)."""
+
     name: str
-    kind: str  # and | or | atleast | not
+    kind: GateKind
     children: tuple[str, ...]
-    k: int = 0  # for atleast
+    k: int = 0
     label: str = ""
+
+    def __post_init__(self) -> None:
+        # Callers may pass a list; a tuple keeps the gate truly frozen and hashable.
+        object.__setattr__(self, "children", tuple(self.children))
 
 
 @dataclass(frozen=True)
 class FaultTree:
+    """Gates, events and the top gate; ``source`` (a file name) prefixes every error."""
+
     name: str
     top: str
     gates: Mapping[str, Gate]
     basic_events: Mapping[str, BasicEvent]
     house_events: Mapping[str, bool] = field(default_factory=dict)
-    source: str = ""  # file the tree came from, for messages
+    source: str = ""
 
-    def kind_of(self, name: str) -> str:
+    def __post_init__(self) -> None:
+        for attribute in ("gates", "basic_events", "house_events"):
+            value = dict(getattr(self, attribute))
+            object.__setattr__(self, attribute, MappingProxyType(value))
+
+    def kind_of(self, name: str) -> NodeKind:
+        """What ``name`` is; :class:`KeyError` when the tree defines no such element."""
         if name in self.gates:
             return "gate"
         if name in self.basic_events:
@@ -55,49 +85,7 @@ class FaultTree:
             return "house-event"
         raise KeyError(name)
 
-
-def to_graph(tree: FaultTree) -> nx.DiGraph:
-    """The tree as a DiGraph with node attribute ``kind``; refuses malformed trees."""
-    where = tree.source or tree.name
-    graph = nx.DiGraph()
-    for gate in tree.gates.values():
-        if gate.kind not in GATE_KINDS:
-            raise ModelError(f"{where}: gate '{gate.name}': unknown kind {gate.kind!r}")
-        if not gate.children:
-            raise ModelError(f"{where}: gate '{gate.name}': has no children")
-        if gate.kind == "not" and len(gate.children) != 1:
-            raise ModelError(f"{where}: gate '{gate.name}': a NOT gate takes exactly one child")
-        if gate.kind == "atleast" and not 1 <= gate.k <= len(gate.children):
-            raise ModelError(f"{where}: gate '{gate.name}': atleast needs 1 ≤ k ≤ "
-                             f"{len(gate.children)}, got k={gate.k}")
-        graph.add_node(gate.name, kind="gate")
-        for child in gate.children:
-            try:
-                kind = tree.kind_of(child)
-            except KeyError:
-                message = f"{where}: gate '{gate.name}': undefined child '{child}'"
-                raise ModelError(message) from None
-            graph.add_node(child, kind=kind)
-            graph.add_edge(gate.name, child)
-    for event in tree.basic_events.values():
-        if not 0.0 <= event.p <= 1.0:
-            raise ModelError(f"{where}: basic event '{event.name}': probability {event.p} "
-                             "is outside [0, 1]")
-    if tree.top not in tree.gates:
-        raise ModelError(f"{where}: top event '{tree.top}' is not a gate")
-    try:
-        cycle = nx.find_cycle(graph, source=tree.top)
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        path = " → ".join([edge[0] for edge in cycle] + [cycle[-1][1]])
-        raise ModelError(f"{where}: gate '{cycle[0][0]}': cycle {path}")
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = nx.find_cycle(graph)
-        path = " → ".join([edge[0] for edge in cycle] + [cycle[-1][1]])
-        raise ModelError(f"{where}: gate '{cycle[0][0]}': cycle {path}")
-    return graph
-
-
-def reachable(graph: nx.DiGraph, top: str) -> set[str]:
-    return {top, *nx.descendants(graph, top)}
+    def with_top(self, top: str) -> FaultTree:
+        """The same model analysed from another gate (e.g. an intermediate event)."""
+        return FaultTree(self.name, top, self.gates, self.basic_events, self.house_events,
+                         self.source)

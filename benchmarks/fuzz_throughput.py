@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import time
 
+from pumpproof.engines.fuzz import PROFILES, fuzz
 from pumpproof.properties.catalogue import observer_properties
-from pumpproof.properties.fuzz import PROFILES, fuzz
-from pumpproof.properties.targets import make_target
 from pumpproof.pump_model import TICK, Params, initial_state, parse_event, step
 from pumpproof.spec import load_spec
+from pumpproof.targets import make_target
 
 
 def raw_rate(params: Params, requests: int) -> float:

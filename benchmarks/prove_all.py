@@ -10,8 +10,8 @@ import argparse
 import json
 import time
 
+from pumpproof.campaigns.verify import PROOF_SETTINGS, _prove_one
 from pumpproof.properties.catalogue import observer_properties
-from pumpproof.properties.verify import PROOF_SETTINGS, _prove_one
 from pumpproof.pump_model import Params
 from pumpproof.spec import load_spec
 

@@ -12,8 +12,8 @@ import shutil
 import sys
 import time
 
-from pumpproof.properties.subprocess_target import SubprocessTarget
 from pumpproof.spec import load_spec
+from pumpproof.targets.subprocess import SubprocessTarget
 
 ECHO = [sys.executable, "-u", "-c",
         "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line)\n    sys.stdout.flush()"]

@@ -4,7 +4,7 @@ Public API::
 
     params = Params(settings)                 # settings + derived integer tables
     state = initial_state(params)             # minute 0
-    state, obs = step(params, state, request) # concrete or symbolic
+    state, obs = step(params, state, request) # concrete or symbolic (rules=REFERENCE)
     ReferencePump(spec)                       # the model as a protocol target
 
 See :mod:`pump_model.transition` for the rules and the conservative abstractions.
@@ -16,7 +16,7 @@ from .curves import PPM, iob_fraction, iob_fraction_ppm, iob_table_ppm
 from .protocol import PROTOCOL_VERSION, ReferencePump, observation_to_json, parse_event
 from .request import TICK, Request
 from .state import Params, State, initial_state, pad_schedule
-from .transition import Observation, observe, step
+from .transition import REFERENCE, Observation, Rules, observe, step
 
 __all__ = [
     "ALARMS",
@@ -26,6 +26,7 @@ __all__ = [
     "PPM",
     "PROTOCOL_VERSION",
     "REASONS",
+    "REFERENCE",
     "STOPPING_ALARMS",
     "TICK",
     "BolusSuggestion",
@@ -33,6 +34,7 @@ __all__ = [
     "Params",
     "ReferencePump",
     "Request",
+    "Rules",
     "State",
     "initial_state",
     "iob_fraction",

@@ -13,21 +13,10 @@ from typing import Any
 
 from .logic import and_, not_, or_
 from .state import Params, State
+from .transition import _auto_off_expired, cgm_fresh
 from .windows import DAY_MIN
 
 __all__ = ["state_invariants"]
-
-
-def _auto_off_expired(params: Params, s: State) -> Any:
-    from .transition import _auto_off_expired as expired
-
-    return expired(params, s)
-
-
-def cgm_fresh(params: Params, s: State) -> Any:
-    from .transition import cgm_fresh as fresh
-
-    return fresh(params, s)
 
 
 def state_invariants(params: Params, s: State) -> list[Any]:

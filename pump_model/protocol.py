@@ -13,19 +13,22 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pumpproof.errors import AnswerError
 from pumpproof.spec import Spec, load_spec, schedule_problems, settings_problems
 from pumpproof.spec.settings import Settings
 
 from .codes import ALARMS, FAULTS, KINDS, MODES, REASONS, kind_code, reason_code
 from .request import TICK, Request
 from .state import Params, State, initial_state, pad_schedule
-from .transition import Observation, step
+from .transition import REFERENCE, Observation, Rules, step
 
 __all__ = [
     "PROTOCOL_VERSION",
     "ReferencePump",
+    "observation_from_json",
     "observation_to_json",
     "parse_event",
+    "request_from_json",
     "request_to_json",
 ]
 
@@ -137,8 +140,11 @@ class ReferencePump:
 
     name = "reference"
 
-    def __init__(self, spec: Spec | None = None, **param_overrides: Any) -> None:
+    def __init__(
+        self, spec: Spec | None = None, rules: Rules = REFERENCE, **param_overrides: Any
+    ) -> None:
         self._spec = spec
+        self.rules = rules
         self._param_overrides = param_overrides
         self.params: Params | None = None
         self.state: State | None = None
@@ -163,7 +169,7 @@ class ReferencePump:
     def apply(self, request: Request) -> Observation:
         """Run one model request (after configure)."""
         assert self.params is not None and self.state is not None
-        self.state, obs = step(self.params, self.state, request)
+        self.state, obs = step(self.params, self.state, request, self.rules)
         return obs
 
     def handle(self, message: Any) -> dict[str, Any]:
@@ -242,3 +248,59 @@ def request_to_json(request: Request, params: Params) -> dict[str, Any]:
     elif kind == "fault":
         event["fault"] = FAULTS[request.code]
     return {"op": "event", "event": event}
+
+
+_FIELDS = ("t", "delivered_mU", "reservoir_mU", "iob_mU", "basal_rate_mU_per_h")
+
+
+def observation_from_json(answer: Any) -> Observation:
+    """A protocol observation as the model's record; :class:`AnswerError` if malformed."""
+    if not isinstance(answer, dict):
+        raise AnswerError(f"answer is not a JSON object: {answer!r}"[:200])
+    for name in _FIELDS:
+        value = answer.get(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise AnswerError(f"field {name!r} missing or not an integer: {value!r}"[:200])
+    if answer.get("mode") not in MODES:
+        raise AnswerError(f"field 'mode' is not one of {', '.join(MODES)}: {answer.get('mode')!r}")
+    alarms = answer.get("alarms")
+    if not isinstance(alarms, list) or not all(isinstance(a, str) for a in alarms):
+        raise AnswerError(f"field 'alarms' is not a list of strings: {alarms!r}"[:200])
+    if alarms != sorted(alarms):
+        raise AnswerError(f"field 'alarms' is not sorted: {alarms!r}"[:200])
+    if not isinstance(answer.get("accepted"), bool):
+        raise AnswerError(f"field 'accepted' is not a boolean: {answer.get('accepted')!r}")
+    reason = answer.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise AnswerError(f"field 'reason' is not a string or null: {reason!r}"[:200])
+    known = {name for name in ALARMS}
+    for name in alarms:
+        if name not in known and not name.startswith("x_"):
+            raise AnswerError(f"unknown alarm code {name!r} (extensions must start with x_)")
+    code = REASONS.index(reason) if reason in REASONS else reason_code("bad_request")
+    if reason is None:
+        code = reason_code(None)
+    return Observation(
+        t=answer["t"],
+        delivered_mU=answer["delivered_mU"],
+        reservoir_mU=answer["reservoir_mU"],
+        iob_mU=answer["iob_mU"],
+        basal_rate_mU_per_h=answer["basal_rate_mU_per_h"],
+        mode=MODES.index(answer["mode"]),
+        alarms=tuple(name in alarms for name in ALARMS),
+        accepted=answer["accepted"],
+        reason=code,
+    )
+
+
+def request_from_json(message: Any, params: Params) -> Request | None:
+    """The model request for a protocol request (None for configure/quit/bad lines)."""
+    if not isinstance(message, dict):
+        return None
+    if message.get("op") == "tick":
+        return TICK
+    if message.get("op") == "event":
+        return parse_event(message.get("event"), params)
+    return None
+
+

@@ -19,8 +19,9 @@ refuse or withhold slightly earlier than an exact pump.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from types import MappingProxyType
 from typing import Any
 
 from .codes import ALARMS, FAULTS, KINDS, MODES, STOPPING_ALARMS, alarm_code, kind_code, reason_code
@@ -51,7 +52,13 @@ from .windows import DAY_MIN, add_to_current, ring_total, shift_if_new_block
 
 __all__ = [
     "MAX_TEMP_DURATION_MIN",
+    "REFERENCE",
+    "Handler",
     "Observation",
+    "Observe",
+    "Outcome",
+    "Rules",
+    "Settle",
     "bolus_in_progress",
     "cgm_fresh",
     "cgm_low",
@@ -85,11 +92,18 @@ class Observation:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
+    """What one request's handler did: the state after it, before the settle rules."""
+
     state: State
     delivered_mU: Int = 0
     reason: Int = NONE
     occlusion_detected: Bool = False
+
+
+Handler = Callable[[Params, State, Request], Outcome]
+Settle = Callable[[Params, State, State, Bool], State]
+Observe = Callable[[Params, State, Int, Int], Observation]
 
 
 # ---------------------------------------------------------------- derived quantities
@@ -205,7 +219,7 @@ def _select(cond: Bool, then: Any, other: Any) -> Any:
 # ---------------------------------------------------------------- handlers
 
 
-def _tick(params: Params, s: State, r: Request) -> _Outcome:
+def _tick(params: Params, s: State, r: Request) -> Outcome:
     """Minute [t, t+1): bolus, extended and basal pulses, within every limit."""
     st = params.settings
     pulse = st.pulse_mU
@@ -253,10 +267,10 @@ def _tick(params: Params, s: State, r: Request) -> _Outcome:
         daily_ring=add_to_current(daily, delivered),
         iob_ring=add_to_current(iob_ring, delivered),
     )
-    return _Outcome(new, delivered_mU=delivered, occlusion_detected=detected)
+    return Outcome(new, delivered_mU=delivered, occlusion_detected=detected)
 
 
-def _bolus(params: Params, s: State, r: Request) -> _Outcome:
+def _bolus(params: Params, s: State, r: Request) -> Outcome:
     st = params.settings
     pulse = st.pulse_mU
     total = r.amount_mU + r.extended_mU
@@ -307,10 +321,10 @@ def _bolus(params: Params, s: State, r: Request) -> _Outcome:
     new = _select(accepted, started, s)
     new = new.replace(seen_ids=_select(well_formed, set_add(s.seen_ids, r.id_key), s.seen_ids))
     new = _interaction(new, and_(well_formed, not_(auto)))
-    return _Outcome(new, reason=reason)
+    return Outcome(new, reason=reason)
 
 
-def _temp_basal(params: Params, s: State, r: Request) -> _Outcome:
+def _temp_basal(params: Params, s: State, r: Request) -> Outcome:
     st = params.settings
     malformed = or_(
         r.rate_mU_per_h < 0, r.duration_min < 1, r.duration_min > MAX_TEMP_DURATION_MIN
@@ -339,18 +353,18 @@ def _temp_basal(params: Params, s: State, r: Request) -> _Outcome:
     new = _select(accepted, started, s)
     new = new.replace(seen_ids=_select(well_formed, set_add(s.seen_ids, r.id_key), s.seen_ids))
     new = _interaction(new, and_(well_formed, not_(r.auto)))
-    return _Outcome(new, reason=reason)
+    return Outcome(new, reason=reason)
 
 
-def _cancel_bolus_event(params: Params, s: State, r: Request) -> _Outcome:
-    return _Outcome(_interaction(_cancel_bolus(s), True))
+def _cancel_bolus_event(params: Params, s: State, r: Request) -> Outcome:
+    return Outcome(_interaction(_cancel_bolus(s), True))
 
 
-def _cancel_temp_event(params: Params, s: State, r: Request) -> _Outcome:
-    return _Outcome(_interaction(_cancel_temp(s), True))
+def _cancel_temp_event(params: Params, s: State, r: Request) -> Outcome:
+    return Outcome(_interaction(_cancel_temp(s), True))
 
 
-def _set_schedule(params: Params, s: State, r: Request) -> _Outcome:
+def _set_schedule(params: Params, s: State, r: Request) -> Outcome:
     too_high = or_(
         *(
             and_(start < DAY_MIN, rate > params.settings.max_basal_rate_mU_per_h)
@@ -359,15 +373,15 @@ def _set_schedule(params: Params, s: State, r: Request) -> _Outcome:
     )
     reason = _first_reason([(too_high, "exceeds_max_basal")])
     new = _select(eq(reason, NONE), s.replace(schedule=r.schedule), s)
-    return _Outcome(_interaction(new, True), reason=reason)
+    return Outcome(_interaction(new, True), reason=reason)
 
 
-def _suspend(params: Params, s: State, r: Request) -> _Outcome:
+def _suspend(params: Params, s: State, r: Request) -> Outcome:
     new = _cancel_temp(_cancel_bolus(s)).replace(suspended=True)
-    return _Outcome(_interaction(new, not_(r.auto)))
+    return Outcome(_interaction(new, not_(r.auto)))
 
 
-def _resume(params: Params, s: State, r: Request) -> _Outcome:
+def _resume(params: Params, s: State, r: Request) -> Outcome:
     reason = _first_reason(
         [
             (eq(mode_of(s), STOPPED), "stopped"),
@@ -376,26 +390,26 @@ def _resume(params: Params, s: State, r: Request) -> _Outcome:
         ]
     )
     new = _select(eq(reason, NONE), s.replace(suspended=False), s)
-    return _Outcome(_interaction(new, not_(r.auto)), reason=reason)
+    return Outcome(_interaction(new, not_(r.auto)), reason=reason)
 
 
-def _cgm(params: Params, s: State, r: Request) -> _Outcome:
+def _cgm(params: Params, s: State, r: Request) -> Outcome:
     low, high = CGM_RANGE_MG_DL
     malformed = or_(r.glucose_mg_dL < low, r.glucose_mg_dL > high)
     reason = _first_reason([(malformed, "bad_request")])
     reading = s.replace(cgm_seen=True, cgm_mg_dL=r.glucose_mg_dL, cgm_t=s.t)
-    return _Outcome(_select(eq(reason, NONE), reading, s), reason=reason)
+    return Outcome(_select(eq(reason, NONE), reading, s), reason=reason)
 
 
-def _set_clock(params: Params, s: State, r: Request) -> _Outcome:
+def _set_clock(params: Params, s: State, r: Request) -> Outcome:
     malformed = or_(r.offset_min < -MAX_CLOCK_OFFSET_MIN, r.offset_min > MAX_CLOCK_OFFSET_MIN)
     reason = _first_reason([(malformed, "bad_request")])
     ok = eq(reason, NONE)
     new = _select(ok, s.replace(offset_min=r.offset_min), s)
-    return _Outcome(_interaction(new, ok), reason=reason)
+    return Outcome(_interaction(new, ok), reason=reason)
 
 
-def _fill(params: Params, s: State, r: Request) -> _Outcome:
+def _fill(params: Params, s: State, r: Request) -> Outcome:
     st = params.settings
     reason = _first_reason(
         [
@@ -407,20 +421,20 @@ def _fill(params: Params, s: State, r: Request) -> _Outcome:
     )
     ok = eq(reason, NONE)
     new = _select(ok, s.replace(reservoir_mU=r.reservoir_mU), s)
-    return _Outcome(_interaction(new, r.reservoir_mU >= 0), reason=reason)
+    return Outcome(_interaction(new, r.reservoir_mU >= 0), reason=reason)
 
 
-def _ack(params: Params, s: State, r: Request) -> _Outcome:
+def _ack(params: Params, s: State, r: Request) -> Outcome:
     acked = tuple(
         or_(was, and_(latched, eq(r.code, alarm_code(name))))
         for name, was, latched in zip(STOPPING_ALARMS, s.acked, s.latched, strict=True)
     )
     too_long = and_(eq(r.code, alarm_code("suspend_too_long")), _suspend_too_long(params, s))
     new = s.replace(acked=acked, suspend_since=ite(too_long, s.t, s.suspend_since))
-    return _Outcome(_interaction(new, True))
+    return Outcome(_interaction(new, True))
 
 
-def _fault(params: Params, s: State, r: Request) -> _Outcome:
+def _fault(params: Params, s: State, r: Request) -> Outcome:
     def is_(name: str) -> Bool:
         return eq(r.code, FAULTS.index(name))
 
@@ -435,20 +449,20 @@ def _fault(params: Params, s: State, r: Request) -> _Outcome:
         ),
         motor_fault=and_(or_(s.motor_fault, is_("motor")), not_(is_("motor_cleared"))),
     )
-    return _Outcome(new)
+    return Outcome(new)
 
 
-def _restart(params: Params, s: State, r: Request) -> _Outcome:
+def _restart(params: Params, s: State, r: Request) -> Outcome:
     """Power cycle: volatile delivery state is lost; history, limits and alarms persist."""
     new = _cancel_temp(_cancel_bolus(s)).replace(basal_acc=0)
-    return _Outcome(new)
+    return Outcome(new)
 
 
-def _invalid(params: Params, s: State, r: Request) -> _Outcome:
-    return _Outcome(s, reason=r.code)
+def _invalid(params: Params, s: State, r: Request) -> Outcome:
+    return Outcome(s, reason=r.code)
 
 
-_HANDLERS: dict[str, Callable[[Params, State, Request], _Outcome]] = {
+_REFERENCE_HANDLERS: dict[str, Handler] = {
     "tick": _tick,
     "bolus": _bolus,
     "cancel_bolus": _cancel_bolus_event,
@@ -465,7 +479,6 @@ _HANDLERS: dict[str, Callable[[Params, State, Request], _Outcome]] = {
     "restart": _restart,
     "invalid": _invalid,
 }
-assert tuple(_HANDLERS) == KINDS
 
 
 # ---------------------------------------------------------------- after every request
@@ -537,26 +550,66 @@ def observe(params: Params, s: State, delivered_mU: Int, reason: Int) -> Observa
     )
 
 
-def step(params: Params, state: State, request: Request) -> tuple[State, Observation]:
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """The pump's behaviour as a value: one handler per request kind, the rules that hold
+    after every request (``settle``) and the observation (``observe``).
+
+    :data:`REFERENCE` is protocol v1. A selftest mutant is another ``Rules`` value built
+    with :meth:`replacing`, so a deliberately broken pump never patches a module global.
+    """
+
+    name: str
+    handlers: Mapping[str, Handler]
+    settle: Settle
+    observe: Observe
+
+    def __post_init__(self) -> None:
+        if tuple(self.handlers) != KINDS:
+            raise ValueError(f"rules {self.name!r} need one handler per kind, in order {KINDS}")
+
+    def replacing(
+        self,
+        name: str,
+        handlers: Mapping[str, Handler] | None = None,
+        settle: Settle | None = None,
+        observe: Observe | None = None,
+    ) -> Rules:
+        """These rules with some parts replaced (``handlers`` maps kind → handler)."""
+        merged = dict(self.handlers)
+        for kind, handler in (handlers or {}).items():
+            if kind not in merged:
+                raise KeyError(f"no request kind {kind!r}")
+            merged[kind] = handler
+        return Rules(name, MappingProxyType(merged), settle or self.settle,
+                     observe or self.observe)
+
+
+REFERENCE = Rules("reference", MappingProxyType(_REFERENCE_HANDLERS), _settle, observe)
+
+
+def step(
+    params: Params, state: State, request: Request, rules: Rules = REFERENCE
+) -> tuple[State, Observation]:
     """One request: the next state and the observation the pump answers with."""
     if is_concrete(request.kind):
-        outcome = _HANDLERS[KINDS[request.kind]](params, state, request)
+        outcome = rules.handlers[KINDS[request.kind]](params, state, request)
     else:
-        outcome = _merge(params, state, request)
-    after = _settle(params, state, outcome.state, outcome.occlusion_detected)
-    return after, observe(params, after, outcome.delivered_mU, outcome.reason)
+        outcome = _merge(params, state, request, rules)
+    after = rules.settle(params, state, outcome.state, outcome.occlusion_detected)
+    return after, rules.observe(params, after, outcome.delivered_mU, outcome.reason)
 
 
-def _merge(params: Params, state: State, request: Request) -> _Outcome:
+def _merge(params: Params, state: State, request: Request, rules: Rules) -> Outcome:
     """Every handler's outcome, selected by the symbolic kind."""
-    merged: _Outcome | None = None
+    merged: Outcome | None = None
     for name in reversed(KINDS):
-        outcome = _HANDLERS[name](params, state, request)
+        outcome = rules.handlers[name](params, state, request)
         if merged is None:
             merged = outcome
             continue
         is_kind = eq(request.kind, kind_code(name))
-        merged = _Outcome(
+        merged = Outcome(
             state=_select(is_kind, outcome.state, merged.state),
             delivered_mU=ite(is_kind, outcome.delivered_mU, merged.delivered_mU),
             reason=ite(is_kind, outcome.reason, merged.reason),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pumpproof.properties.check import Baseline, CheckOptions, compare_baseline, run_check
+from pumpproof.campaigns.check import Baseline, CheckOptions, compare_baseline, run_check
 from pumpproof.spec import load_spec
 
 FAULTY = Path(__file__).resolve().parents[1] / "targets" / "faulty_pump.py"

@@ -4,42 +4,34 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
+from pumpproof.engines.fuzz import PROFILES, FuzzProfile, fuzz
+from pumpproof.engines.monitor import replay_violates
+from pumpproof.engines.prove import ProofSettings, bmc, k_induction
 from pumpproof.properties.catalogue import all_properties, by_id, observer_properties
-from pumpproof.properties.fuzz import PROFILES, FuzzProfile, fuzz
-from pumpproof.properties.monitor import replay_violates
 from pumpproof.properties.observer import Context
-from pumpproof.properties.prove import ProofSettings, bmc, k_induction
-from pumpproof.properties.targets import InProcessTarget
 from pumpproof.properties.verdicts import Verdict
-from pumpproof.pump_model import Params, ReferencePump
+from pumpproof.pump_model import REFERENCE, Params, ReferencePump, Rules
 from pumpproof.spec import load_spec
+from pumpproof.targets import InProcessTarget
 
-TRANSITION = sys.modules["pumpproof.pump_model.transition"]
 SPEC = load_spec()
 PARAMS = Params(SPEC.settings)
 
 
-@contextmanager
-def bolus_limit_shifted(extra_mU: int, field: str = "max_bolus_mU") -> Iterator[None]:
+def bolus_limit_shifted(extra_mU: int, field: str = "max_bolus_mU") -> Rules:
     """A mutant: the bolus handler sees a limit ``extra_mU`` looser than the spec's."""
-    original = TRANSITION._HANDLERS["bolus"]
+    original = REFERENCE.handlers["bolus"]
 
     def mutant(params: Params, state: Any, request: Any) -> Any:
         settings = params.settings
         loose = dataclasses.replace(settings, **{field: getattr(settings, field) + extra_mU})
         return original(dataclasses.replace(params, settings=loose), state, request)
 
-    TRANSITION._HANDLERS["bolus"] = mutant
-    try:
-        yield
-    finally:
-        TRANSITION._HANDLERS["bolus"] = original
+    return REFERENCE.replacing(f"{field}+{extra_mU}", handlers={"bolus": mutant})
 
 
 def test_reference_proves_max_bolus_and_daily_total() -> None:
@@ -51,14 +43,14 @@ def test_reference_proves_max_bolus_and_daily_total() -> None:
 
 def test_off_by_one_max_bolus_is_violated_with_a_replayable_trace() -> None:
     prop = by_id("P-DOSE-MAX-BOLUS")
-    with bolus_limit_shifted(PARAMS.settings.pulse_mU):
-        result = k_induction(prop, PARAMS, ProofSettings(max_k=1))
-        assert result.verdict is Verdict.VIOLATED
-        trace = result.counterexample
-        assert trace is not None and trace[-1]["event"]["kind"] == "bolus"
-        event = trace[-1]["event"]
-        assert event["amount_mU"] + event["extended_mU"] == PARAMS.settings.max_bolus_mU + 50
-        assert replay_violates(prop, PARAMS, trace, Context.for_proof(PARAMS))
+    rules = bolus_limit_shifted(PARAMS.settings.pulse_mU)
+    result = k_induction(prop, PARAMS, ProofSettings(max_k=1), rules=rules)
+    assert result.verdict is Verdict.VIOLATED
+    trace = result.counterexample
+    assert trace is not None and trace[-1]["event"]["kind"] == "bolus"
+    event = trace[-1]["event"]
+    assert event["amount_mU"] + event["extended_mU"] == PARAMS.settings.max_bolus_mU + 50
+    assert replay_violates(prop, PARAMS, trace, Context.for_proof(PARAMS), rules)
     # The same trace on the correct model does not violate.
     assert not replay_violates(prop, PARAMS, trace, Context.for_proof(PARAMS))
 
@@ -66,9 +58,9 @@ def test_off_by_one_max_bolus_is_violated_with_a_replayable_trace() -> None:
 def test_a_loose_daily_limit_is_not_proved() -> None:
     """A deep violation: BMC cannot reach it at depth 3, and k-induction must not say proved."""
     prop = by_id("P-DOSE-DAILY-TOTAL")
-    with bolus_limit_shifted(50, field="max_daily_total_mU"):
-        assert k_induction(prop, PARAMS, ProofSettings(max_k=1)).verdict is Verdict.UNKNOWN
-        assert bmc(prop, PARAMS, ProofSettings(bmc_depth=3)).verdict is Verdict.PASSED
+    rules = bolus_limit_shifted(50, field="max_daily_total_mU")
+    assert k_induction(prop, PARAMS, ProofSettings(max_k=1), rules=rules).verdict is Verdict.UNKNOWN
+    assert bmc(prop, PARAMS, ProofSettings(bmc_depth=3), rules=rules).verdict is Verdict.PASSED
 
 
 class _OverBolusPump(ReferencePump):
@@ -132,8 +124,8 @@ def test_selftest_kills_every_mutant() -> None:
 
 
 def test_contract_mutants_keep_the_original_contracts() -> None:
-    from pumpproof.properties import contract_mutants
     from pumpproof.pump_model import calculator, curves, windows
+    from pumpproof.selftest import contract_mutants
 
     def lines(fn: Any) -> list[str]:
         return [ln.strip() for ln in (fn.__doc__ or "").splitlines()

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pumpproof.properties.check import (
+from pumpproof.campaigns.check import (
     Baseline,
     CheckOptions,
     CheckResult,
@@ -23,7 +23,7 @@ from pumpproof.properties.check import (
     run_check,
     target_section,
 )
-from pumpproof.properties.evidence import evidence_json, junit_xml
+from pumpproof.campaigns.evidence import evidence_json, junit_xml
 from pumpproof.spec import load_spec
 
 from ._files import write_atomic

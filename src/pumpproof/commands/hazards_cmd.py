@@ -15,12 +15,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from pumpproof.campaigns.evidence import dumps
 from pumpproof.errors import UsageError
 from pumpproof.hazards.diagram import fault_tree_dot, graphviz_available, render_svg
 from pumpproof.hazards.fta import export_mef
 from pumpproof.hazards.risk import assess, tree_model
 from pumpproof.properties.catalogue import all_properties
-from pumpproof.properties.evidence import dumps
 from pumpproof.spec import load_spec
 
 from ._files import write_atomic

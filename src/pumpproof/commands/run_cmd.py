@@ -17,10 +17,10 @@ from typing import Any
 
 from rich.console import Console
 
-from pumpproof.properties.check import CheckOptions, run_check, target_section
-from pumpproof.properties.evidence import dumps, evidence_json
+from pumpproof.campaigns.check import CheckOptions, run_check, target_section
+from pumpproof.campaigns.evidence import dumps, evidence_json
+from pumpproof.campaigns.verify import verify
 from pumpproof.properties.verdicts import Verdict
-from pumpproof.properties.verify import verify
 from pumpproof.reports import RENDERERS, build_bundle, manifest
 from pumpproof.spec import load_spec
 

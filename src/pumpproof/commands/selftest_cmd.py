@@ -12,7 +12,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from pumpproof.properties.selftest import selftest, selftest_summary
+from pumpproof.selftest.runner import selftest, selftest_summary
 from pumpproof.spec import load_spec
 
 

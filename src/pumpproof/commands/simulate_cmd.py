@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 from pumpproof.errors import UsageError
-from pumpproof.properties.targets import TargetFailure, make_target
 from pumpproof.spec import load_spec
+from pumpproof.targets import TargetFailure, make_target
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

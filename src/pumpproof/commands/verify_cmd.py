@@ -16,15 +16,15 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from pumpproof.properties.evidence import (
+from pumpproof.campaigns.evidence import (
     counterexample_name,
     dumps,
     evidence_json,
     junit_xml,
     timings_json,
 )
+from pumpproof.campaigns.verify import PropertyEvidence, verify
 from pumpproof.properties.verdicts import Verdict
-from pumpproof.properties.verify import PropertyEvidence, verify
 from pumpproof.spec import load_spec
 
 from ._files import write_atomic

@@ -11,17 +11,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from pumpproof.engines.contracts import check_contracts
+from pumpproof.engines.fuzz import PROFILES, fuzz
+from pumpproof.engines.prove import ProofSettings, bmc, k_induction
 from pumpproof.errors import SpecError
+from pumpproof.properties.catalogue import all_properties, by_id
+from pumpproof.properties.contracts import ContractProperty
+from pumpproof.properties.observer import Property
+from pumpproof.properties.verdicts import MethodResult, Verdict, overall_verdict
 from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
-
-from .catalogue import all_properties, by_id
-from .contracts import ContractProperty, check_contracts
-from .fuzz import PROFILES, fuzz
-from .observer import Property
-from .prove import ProofSettings, bmc, k_induction
-from .targets import make_target
-from .verdicts import MethodResult, Verdict, overall_verdict
+from pumpproof.targets import make_target
 
 __all__ = ["PROOF_SETTINGS", "PropertyEvidence", "check_links", "verify"]
 

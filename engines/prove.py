@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +21,9 @@ from typing import Any
 
 import z3
 
-from pumpproof.pump_model import Params, Request, State, initial_state, step
+from pumpproof.properties.observer import Context, Property, StepView
+from pumpproof.properties.verdicts import MethodResult, Verdict
+from pumpproof.pump_model import REFERENCE, Params, Request, Rules, State, initial_state, step
 from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.invariants import state_invariants
 from pumpproof.pump_model.protocol import request_to_json
@@ -34,8 +35,6 @@ from pumpproof.pump_model.symbolic import (
 )
 
 from .monitor import replay_violates
-from .observer import Context, Property, StepView
-from .verdicts import MethodResult, Verdict
 
 __all__ = ["ProofSettings", "bmc", "k_induction"]
 
@@ -78,6 +77,7 @@ class _Unrolling:
     """A path of symbolic steps, with what each step asserts and checks."""
 
     params: Params
+    rules: Rules
     ctx: Context
     prop: Property
     states: list[State]
@@ -91,10 +91,8 @@ class _Unrolling:
         i = len(self.requests)
         request = symbolic_request(self.params, f"r{i}")
         self.constraints.append(request_domain(self.params, request))
-        # Looked up at call time, so that a selftest mutant of ``observe`` is seen here too.
-        observe = sys.modules["pumpproof.pump_model.transition"].observe
-        before = observe(self.params, self.states[-1], 0, _NONE)
-        after_state, obs = step(self.params, self.states[-1], request)
+        before = self.rules.observe(self.params, self.states[-1], 0, _NONE)
+        after_state, obs = step(self.params, self.states[-1], request, self.rules)
         check = self.prop.update(self.ctx, self.memories[-1], StepView(request, before, obs))
         self.requests.append(request)
         self.states.append(after_state)
@@ -119,14 +117,14 @@ def _proof_params(params: Params, settings: ProofSettings) -> Params:
     )
 
 
-def _from_initial(params: Params, prop: Property) -> _Unrolling:
+def _from_initial(params: Params, prop: Property, rules: Rules) -> _Unrolling:
     ctx = Context.for_proof(params)
     state = initial_state(params)
     template = prop.init(ctx)
     memory = _ids_of(template, template)
     # The seen-id set of the initial pump is empty: as a Z3 array so steps can Store.
     state = state.replace(seen_ids=z3.K(z3.IntSort(), z3.BoolVal(False)))
-    return _Unrolling(params, ctx, prop, [state], [memory], [], [], [], [])
+    return _Unrolling(params, rules, ctx, prop, [state], [memory], [], [], [], [])
 
 
 def _solver(timeout_ms: int) -> z3.Solver:
@@ -152,11 +150,12 @@ def bmc(
     params: Params,
     settings: ProofSettings = ProofSettings(),
     progress: Callable[[str], None] | None = None,
+    rules: Rules = REFERENCE,
 ) -> MethodResult:
     """Search for a violation within ``settings.bmc_depth`` requests from minute 0."""
     started = time.perf_counter()
     params = _proof_params(params, settings)
-    unrolling = _from_initial(params, prop)
+    unrolling = _from_initial(params, prop, rules)
     solver = _solver(settings.timeout_ms)
     trigger_seen = False
     for depth in range(1, settings.bmc_depth + 1):
@@ -170,7 +169,7 @@ def bmc(
         if answer == z3.sat:
             trace = _trace(solver.model(), unrolling, depth)
             solver.pop()
-            return _counterexample(prop, params, trace, "bmc", depth, started)
+            return _counterexample(prop, params, trace, "bmc", depth, started, rules)
         solver.pop()
         if answer == z3.unknown:
             return MethodResult(
@@ -197,9 +196,9 @@ def bmc(
 
 def _counterexample(
     prop: Property, params: Params, trace: list[dict[str, Any]], method: str, depth: int,
-    started: float,
+    started: float, rules: Rules,
 ) -> MethodResult:
-    if not replay_violates(prop, params, trace, Context.for_proof(params)):
+    if not replay_violates(prop, params, trace, Context.for_proof(params), rules):
         return MethodResult(
             method, Verdict.UNKNOWN, depth=depth, counterexample=trace,
             detail="INTERNAL ERROR: the Z3 counterexample does not replay on the concrete "
@@ -218,12 +217,13 @@ def k_induction(
     params: Params,
     settings: ProofSettings = ProofSettings(),
     progress: Callable[[str], None] | None = None,
+    rules: Rules = REFERENCE,
 ) -> MethodResult:
     """Prove the property for all reachable states, or say why not."""
     started = time.perf_counter()
     params = _proof_params(params, settings)
     ctx = Context.for_proof(params)
-    base = _from_initial(params, prop)
+    base = _from_initial(params, prop, rules)
     base_solver = _solver(settings.timeout_ms)
     init_invariant = base.invariant(0)
     base_solver.push()
@@ -240,7 +240,7 @@ def k_induction(
     template = prop.init(ctx)
     state0 = symbolic_state(params, "s0")
     memory0 = _symbolic_like(template, "m0")
-    path = _Unrolling(params, ctx, prop, [state0], [memory0], [], [], [], [])
+    path = _Unrolling(params, rules, ctx, prop, [state0], [memory0], [], [], [], [])
     step_solver = _solver(settings.timeout_ms)
     step_solver.add(path.invariant(0))
     for k in range(1, settings.max_k + 1):
@@ -257,7 +257,7 @@ def k_induction(
             if not z3.is_true(model.eval(_bool(base.oks[-1]), model_completion=True)):
                 trace = _trace(model, base, k)
                 base_solver.pop()
-                return _counterexample(prop, params, trace, "kinduction", k, started)
+                return _counterexample(prop, params, trace, "kinduction", k, started, rules)
             base_solver.pop()
             return MethodResult(
                 "kinduction", Verdict.UNKNOWN, depth=k,

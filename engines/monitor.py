@@ -12,82 +12,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pumpproof.properties.observer import Context, Property, StepView
 from pumpproof.pump_model import (
-    ALARMS,
-    MODES,
-    REASONS,
-    TICK,
+    REFERENCE,
     Observation,
     Params,
     ReferencePump,
     Request,
+    Rules,
     initial_state,
     observe,
-    parse_event,
 )
 from pumpproof.pump_model.codes import reason_code
+from pumpproof.pump_model.protocol import request_from_json
 
-from .observer import Context, Property, StepView
-
-__all__ = ["AnswerError", "Monitor", "observation_from_json", "replay_violates"]
-
-
-class AnswerError(ValueError):
-    """A target's answer is not a valid protocol observation (a finding on the target)."""
-
-
-_FIELDS = ("t", "delivered_mU", "reservoir_mU", "iob_mU", "basal_rate_mU_per_h")
-
-
-def observation_from_json(answer: Any) -> Observation:
-    """A protocol observation as the model's record; :class:`AnswerError` if malformed."""
-    if not isinstance(answer, dict):
-        raise AnswerError(f"answer is not a JSON object: {answer!r}"[:200])
-    for name in _FIELDS:
-        value = answer.get(name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise AnswerError(f"field {name!r} missing or not an integer: {value!r}"[:200])
-    if answer.get("mode") not in MODES:
-        raise AnswerError(f"field 'mode' is not one of {', '.join(MODES)}: {answer.get('mode')!r}")
-    alarms = answer.get("alarms")
-    if not isinstance(alarms, list) or not all(isinstance(a, str) for a in alarms):
-        raise AnswerError(f"field 'alarms' is not a list of strings: {alarms!r}"[:200])
-    if alarms != sorted(alarms):
-        raise AnswerError(f"field 'alarms' is not sorted: {alarms!r}"[:200])
-    if not isinstance(answer.get("accepted"), bool):
-        raise AnswerError(f"field 'accepted' is not a boolean: {answer.get('accepted')!r}")
-    reason = answer.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise AnswerError(f"field 'reason' is not a string or null: {reason!r}"[:200])
-    known = {name for name in ALARMS}
-    for name in alarms:
-        if name not in known and not name.startswith("x_"):
-            raise AnswerError(f"unknown alarm code {name!r} (extensions must start with x_)")
-    code = REASONS.index(reason) if reason in REASONS else reason_code("bad_request")
-    if reason is None:
-        code = reason_code(None)
-    return Observation(
-        t=answer["t"],
-        delivered_mU=answer["delivered_mU"],
-        reservoir_mU=answer["reservoir_mU"],
-        iob_mU=answer["iob_mU"],
-        basal_rate_mU_per_h=answer["basal_rate_mU_per_h"],
-        mode=MODES.index(answer["mode"]),
-        alarms=tuple(name in alarms for name in ALARMS),
-        accepted=answer["accepted"],
-        reason=code,
-    )
-
-
-def request_from_json(message: Any, params: Params) -> Request | None:
-    """The model request for a protocol request (None for configure/quit/bad lines)."""
-    if not isinstance(message, dict):
-        return None
-    if message.get("op") == "tick":
-        return TICK
-    if message.get("op") == "event":
-        return parse_event(message.get("event"), params)
-    return None
+__all__ = ["Monitor", "PropertyRun", "replay_violates"]
 
 
 @dataclass
@@ -140,10 +79,14 @@ class Monitor:
 
 
 def replay_violates(
-    prop: Property, params: Params, trace: Iterable[dict[str, Any]], ctx: Context | None = None
+    prop: Property,
+    params: Params,
+    trace: Iterable[dict[str, Any]],
+    ctx: Context | None = None,
+    rules: Rules = REFERENCE,
 ) -> bool:
-    """Replay a protocol trace on the concrete reference model: does ``prop`` fail?"""
-    pump = ReferencePump()
+    """Replay a protocol trace on the concrete model (``rules``): does ``prop`` fail?"""
+    pump = ReferencePump(rules=rules)
     pump.configure(params.settings.to_protocol())
     ctx = ctx or Context.exact(params)
     memory = prop.init(ctx)

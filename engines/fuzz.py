@@ -28,13 +28,14 @@ from hypothesis.stateful import (
     rule,
 )
 
+from pumpproof.errors import PropertyViolation, TargetFailure
+from pumpproof.properties.observer import Property
 from pumpproof.pump_model import ALARMS, FAULTS, Params, ReferencePump
 from pumpproof.spec import Spec
+from pumpproof.targets import Target
 
-from .observer import Property
 from .scenarios import directed_scenarios
-from .session import ConformanceDiff, Session, SessionFailure
-from .targets import Target, TargetFailure
+from .session import ConformanceDiff, Session
 
 __all__ = ["PROFILES", "FuzzOutcome", "FuzzProfile", "fuzz"]
 
@@ -67,15 +68,8 @@ class FuzzOutcome:
     seconds: float = 0.0
 
 
-class _Violation(AssertionError):
-    pass
-
-
 def _start(make_target: Callable[[], Target]) -> Target:
-    try:
-        return make_target()
-    except TargetFailure as exc:
-        raise SessionFailure(str(exc), exc.stderr) from None
+    return make_target()
 
 
 def _make_machine(
@@ -219,7 +213,7 @@ def _make_machine(
         def observers_hold(self) -> None:
             violated = self.monitor.violated
             if violated:
-                raise _Violation(", ".join(run.prop.id for run in violated))
+                raise PropertyViolation([run.prop.id for run in violated])
 
     return PumpMachine
 
@@ -244,7 +238,7 @@ def _run_scenarios(
                 for run in session.monitor.runs:
                     if run.violation_at is not None:
                         outcome.violations.setdefault(run.prop.id, list(session.trace))
-        except SessionFailure as exc:
+        except TargetFailure as exc:
             if outcome.target_failure is None:
                 outcome.target_failure = str(exc)
                 outcome.target_trace = list(session.trace) if session else []
@@ -307,7 +301,7 @@ def fuzz(
         failure: BaseException | None = None
         try:
             test()
-        except (SessionFailure, _Violation, HypothesisException, AssertionError) as exc:
+        except (TargetFailure, PropertyViolation, HypothesisException, AssertionError) as exc:
             failure = exc
         for session in sessions:
             _collect(outcome, session)

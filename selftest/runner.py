@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pumpproof.pump_model import Params
+from pumpproof.engines.contracts import check_contracts
+from pumpproof.engines.fuzz import FuzzProfile, fuzz
+from pumpproof.engines.prove import ProofSettings, bmc, k_induction
+from pumpproof.properties.catalogue import all_properties, by_id
+from pumpproof.properties.contracts import ContractProperty
+from pumpproof.properties.verdicts import Verdict
+from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec
+from pumpproof.targets import InProcessTarget
 
-from .catalogue import all_properties, by_id
-from .contracts import ContractProperty, check_contracts
-from .fuzz import FuzzProfile, fuzz
 from .mutants import MUTANTS, Mutant
-from .prove import ProofSettings, bmc, k_induction
-from .targets import make_target
-from .verdicts import Verdict
 
 __all__ = ["MutantResult", "selftest", "selftest_summary"]
 
@@ -40,16 +41,20 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
         result = check_contracts(prop, "ci", mutant.contract_targets)
         killed = result.verdict is Verdict.VIOLATED
         return MutantResult(mutant, killed, "contract" if killed else "")
-    assert mutant.patch is not None
-    with mutant.patch():
-        if prop.prove:
-            if k_induction(prop, params, ProofSettings(max_k=1)).verdict is Verdict.VIOLATED:
-                return MutantResult(mutant, True, "kinduction")
-            if bmc(prop, params, ProofSettings(bmc_depth=3)).verdict is Verdict.VIOLATED:
-                return MutantResult(mutant, True, "bmc")
-        outcome = fuzz(spec, params, [prop], lambda: make_target("reference", spec), _FUZZ, seed)
-        if prop.id in outcome.violations:
-            return MutantResult(mutant, True, "fuzz")
+    rules = mutant.rules
+    assert rules is not None
+    if prop.prove:
+        proof = k_induction(prop, params, ProofSettings(max_k=1), rules=rules)
+        if proof.verdict is Verdict.VIOLATED:
+            return MutantResult(mutant, True, "kinduction")
+        if bmc(prop, params, ProofSettings(bmc_depth=3), rules=rules).verdict is Verdict.VIOLATED:
+            return MutantResult(mutant, True, "bmc")
+    def mutated_pump() -> InProcessTarget:
+        return InProcessTarget(rules.name, ReferencePump(spec, rules=rules))
+
+    outcome = fuzz(spec, params, [prop], mutated_pump, _FUZZ, seed)
+    if prop.id in outcome.violations:
+        return MutantResult(mutant, True, "fuzz")
     return MutantResult(mutant, False, "")
 
 

@@ -1,28 +1,28 @@
 """Deliberately broken variants of the reference model, one or more per property.
 
 A mutant is a realistic firmware bug (an off-by-one on a limit, a missing check, a
-wrong unit, a lost reset, an alarm that never latches) applied to the *same* model code
-by swapping a handler or a helper of :mod:`pump_model.transition` for the duration of a
-``with`` block. ``pumpproof selftest`` runs every mutant against the property that must
-catch it: the evidence that each check can fail.
+wrong unit, a lost reset, an alarm that never latches) applied to the *same* model code:
+each is a :class:`~pumpproof.pump_model.Rules` value in which one handler, the settle
+rules or the observation is replaced. Nothing patches a module global, so a mutant runs
+side by side with the reference pump. ``pumpproof selftest`` runs every mutant against
+the property that must catch it: the evidence that each check can fail.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pumpproof.pump_model import FAULTS, Params, Request, State
-from pumpproof.pump_model.logic import and_, eq, ite, not_, or_
+import z3
+
+from pumpproof.pump_model import FAULTS, REFERENCE, Params, Request, Rules, State
+from pumpproof.pump_model.codes import reason_code
+from pumpproof.pump_model.logic import and_, eq, ite, not_, or_, set_add
+from pumpproof.pump_model.transition import Handler, Outcome
 
 __all__ = ["MUTANTS", "Mutant"]
-
-_T = sys.modules["pumpproof.pump_model.transition"]
-Patch = Callable[[], Iterator[None]]
 
 
 @dataclass(frozen=True)
@@ -30,46 +30,23 @@ class Mutant:
     name: str
     property_id: str
     description: str
-    patch: Callable[[], Any] | None  # a context manager factory (model mutants)
+    rules: Rules | None  # the broken model (model mutants)
     contract_targets: tuple[str, ...] = ()  # broken functions (contract mutants)
-
-
-@contextmanager
-def _swap(name: str, replacement: Any, in_handlers: bool = False) -> Iterator[None]:
-    if in_handlers:
-        original = _T._HANDLERS[name]
-        _T._HANDLERS[name] = replacement(original)
-        try:
-            yield
-        finally:
-            _T._HANDLERS[name] = original
-    else:
-        original = getattr(_T, name)
-        setattr(_T, name, replacement(original))
-        try:
-            yield
-        finally:
-            setattr(_T, name, original)
 
 
 def _settings(params: Params, **changes: Any) -> Params:
     return dataclasses.replace(params, settings=dataclasses.replace(params.settings, **changes))
 
 
-def _handler_sees(handler: str, change: Callable[[Any], dict[str, Any]]) -> Callable[[], Any]:
-    """The handler reads settings changed by ``change(settings)`` (e.g. a limit off by one)."""
-
-    def wrap(original: Any) -> Any:
-        def mutant(params: Params, state: State, request: Request) -> Any:
-            return original(_settings(params, **change(params.settings)), state, request)
-
-        return mutant
-
-    return lambda: _swap(handler, wrap, in_handlers=True)
+def _handlers(name: str, **replacements: Callable[[Handler], Handler]) -> Rules:
+    """Reference rules with the named handlers wrapped by the given functions."""
+    return REFERENCE.replacing(
+        name, handlers={kind: wrap(REFERENCE.handlers[kind]) for kind, wrap in replacements.items()}
+    )
 
 
-def _helper_sees(helper: str, change: Callable[[Any], dict[str, Any]]) -> Callable[[], Any]:
-    """A helper of the transition (``_settle``, ``observe``) reads changed settings."""
+def _sees(change: Callable[[Any], dict[str, Any]]) -> Callable[[Any], Any]:
+    """A wrapper under which a handler or helper reads changed settings (a limit off by one)."""
 
     def wrap(original: Any) -> Any:
         def mutant(params: Params, *args: Any) -> Any:
@@ -77,11 +54,46 @@ def _helper_sees(helper: str, change: Callable[[Any], dict[str, Any]]) -> Callab
 
         return mutant
 
-    return lambda: _swap(helper, wrap)
+    return wrap
 
 
-def _replace_function(name: str, make: Callable[[Any], Any]) -> Callable[[], Any]:
-    return lambda: _swap(name, make)
+def _handler_sees(name: str, kind: str, change: Callable[[Any], dict[str, Any]]) -> Rules:
+    return _handlers(name, **{kind: _sees(change)})
+
+
+def _settle_sees(name: str, change: Callable[[Any], dict[str, Any]]) -> Rules:
+    return REFERENCE.replacing(name, settle=_sees(change)(REFERENCE.settle))
+
+
+def _observe_sees(name: str, change: Callable[[Any], dict[str, Any]]) -> Rules:
+    return REFERENCE.replacing(name, observe=_sees(change)(REFERENCE.observe))
+
+
+def _no_bolus_in_progress(original: Handler) -> Handler:
+    """The bolus handler never sees the running bolus (and overwrites it when it starts)."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        idle = state.replace(bolus_now_mU=0, ext_left_mU=0, ext_min_left=0, ext_acc=0)
+        outcome = original(params, idle, request)
+        started = eq(outcome.reason, reason_code(None))
+        kept = {name: ite(started, getattr(outcome.state, name), getattr(state, name))
+                for name in ("bolus_now_mU", "ext_left_mU", "ext_min_left", "ext_acc")}
+        return dataclasses.replace(outcome, state=outcome.state.replace(**kept))
+
+    return mutant
+
+
+def _ids_unchecked(original: Handler) -> Handler:
+    """Ids are recorded but never looked up, so a replayed request is accepted."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        empty: Any = (frozenset() if isinstance(state.seen_ids, frozenset)
+                      else z3.K(z3.IntSort(), z3.BoolVal(False)))
+        outcome = original(params, state.replace(seen_ids=empty), request)
+        seen = set_add(state.seen_ids, request.id_key)
+        return dataclasses.replace(outcome, state=outcome.state.replace(seen_ids=seen))
+
+    return mutant
 
 
 def _tick_ignores_suspend(original: Any) -> Any:
@@ -157,108 +169,101 @@ def _invalid_suspends(original: Any) -> Any:
     return mutant
 
 
-@contextmanager
-def _combined(*patches: Any) -> Iterator[None]:
-    entered = []
-    try:
-        for patch in patches:
-            patch_cm = patch()
-            patch_cm.__enter__()
-            entered.append(patch_cm)
-        yield
-    finally:
-        for patch_cm in reversed(entered):
-            patch_cm.__exit__(None, None, None)
-
-
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("max_bolus_off_by_one", "P-DOSE-MAX-BOLUS",
            "accepts a bolus one pulse above max_bolus_mU",
-           _handler_sees("bolus", lambda s: {"max_bolus_mU": s.max_bolus_mU + s.pulse_mU})),
+           _handler_sees("max_bolus_off_by_one", "bolus",
+                         lambda s: {"max_bolus_mU": s.max_bolus_mU + s.pulse_mU})),
     Mutant("max_basal_off_by_one", "P-DOSE-MAX-BASAL",
            "accepts a temp basal 1 mU/h above the max basal rate",
-           _handler_sees("temp_basal",
+           _handler_sees("max_basal_off_by_one", "temp_basal",
                          lambda s: {"max_basal_rate_mU_per_h": s.max_basal_rate_mU_per_h + 1})),
     Mutant("daily_total_doubled", "P-DOSE-DAILY-TOTAL",
            "the daily limit is checked against twice max_daily_total_mU",
-           lambda: _combined(
-               _handler_sees("bolus", lambda s: {"max_daily_total_mU": 2 * s.max_daily_total_mU}),
-               _handler_sees("tick", lambda s: {"max_daily_total_mU": 2 * s.max_daily_total_mU}),
-           )),
+           _handlers("daily_total_doubled",
+                     bolus=_sees(lambda s: {"max_daily_total_mU": 2 * s.max_daily_total_mU}),
+                     tick=_sees(lambda s: {"max_daily_total_mU": 2 * s.max_daily_total_mU}))),
     Mutant("iob_cap_wrong_unit", "P-DOSE-AUTO-BOLUS-IOB",
            "max_iob compared in U·1000 (a unit error): no cap for automation",
-           _handler_sees("bolus", lambda s: {"max_iob_mU": s.max_iob_mU * 1000})),
+           _handler_sees("iob_cap_wrong_unit", "bolus",
+                         lambda s: {"max_iob_mU": s.max_iob_mU * 1000})),
     Mutant("ragged_amounts_accepted", "P-DOSE-WHOLE-PULSES",
            "the whole-pulse check uses 1 mU",
-           _handler_sees("bolus", lambda s: {"pulse_mU": 1})),
+           _handler_sees("ragged_amounts_accepted", "bolus", lambda s: {"pulse_mU": 1})),
     Mutant("bolus_in_progress_unchecked", "P-DOSE-NO-STACKING",
            "a bolus is accepted while another is running",
-           _replace_function("bolus_in_progress", lambda original: lambda state: False)),
+           _handlers("bolus_in_progress_unchecked", bolus=_no_bolus_in_progress)),
     Mutant("stale_cgm_accepted", "P-CGM-AUTO-FRESH",
            "automation treats any CGM value as fresh",
-           _handler_sees("bolus", lambda s: {"cgm_stale_min": 10**9})),
+           _handler_sees("stale_cgm_accepted", "bolus", lambda s: {"cgm_stale_min": 10**9})),
     Mutant("auto_bolus_ignores_low", "P-HYPO-AUTO-LOW",
            "automation ignores the low-glucose threshold",
-           _handler_sees("bolus", lambda s: {"lgs_threshold_mg_dL": 0})),
+           _handler_sees("auto_bolus_ignores_low", "bolus",
+                         lambda s: {"lgs_threshold_mg_dL": 0})),
     Mutant("lgs_missing", "P-HYPO-LGS",
            "basal continues while glucose is low",
-           _handler_sees("tick", lambda s: {"lgs_threshold_mg_dL": 0})),
+           _handler_sees("lgs_missing", "tick", lambda s: {"lgs_threshold_mg_dL": 0})),
     Mutant("iob_wrong_dia", "P-HYPO-IOB-ACCOUNTING",
            "the IOB shown uses an ultra-rapid 55 min peak for a 75 min insulin (under-counts)",
-           _helper_sees("observe", lambda s: {"peak_min": 55})),
+           _observe_sees("iob_wrong_dia", lambda s: {"peak_min": 55})),
     Mutant("replay_unchecked", "P-SEC-REPLAY",
            "seen ids are never checked",
-           _replace_function("set_contains", lambda original: lambda members, key: False)),
+           _handlers("replay_unchecked", bolus=_ids_unchecked, temp_basal=_ids_unchecked)),
     Mutant("occlusion_limit_doubled", "P-DKA-OCCLUSION",
            "the occlusion check compares against twice the limit",
-           _handler_sees("tick", lambda s: {
+           _handler_sees("occlusion_limit_doubled", "tick", lambda s: {
                "occlusion_max_missed_mU": 2 * s.occlusion_max_missed_mU})),
     Mutant("empty_never_latches", "P-DKA-RESERVOIR",
            "the empty-reservoir alarm never latches",
-           _helper_sees("_settle", lambda s: {"pulse_mU": 0})),
+           _settle_sees("empty_never_latches", lambda s: {"pulse_mU": 0})),
     Mutant("delivers_while_suspended", "P-DKA-NO-DELIVERY-SUSPENDED",
            "the delivery loop ignores the suspension",
-           lambda: _swap("tick", _tick_ignores_suspend, in_handlers=True)),
+           _handlers("delivers_while_suspended", tick=_tick_ignores_suspend)),
     Mutant("resumes_after_alarm", "P-DKA-NO-SELF-RESUME",
            "delivery restarts by itself when the last alarm clears",
-           _replace_function("_settle", _resume_after_alarm)),
+           REFERENCE.replacing("resumes_after_alarm",
+                               settle=_resume_after_alarm(REFERENCE.settle))),
     Mutant("suspend_timer_doubled", "P-DKA-SUSPEND-TOO-LONG",
            "suspend_too_long uses twice max_suspend_min",
-           _helper_sees("observe", lambda s: {"max_suspend_min": 2 * s.max_suspend_min})),
+           _observe_sees("suspend_timer_doubled",
+                         lambda s: {"max_suspend_min": 2 * s.max_suspend_min})),
     Mutant("auto_off_wrong_unit", "P-DKA-AUTO-OFF",
            "auto-off counted in the wrong unit (twice as long)",
-           _helper_sees("_settle", lambda s: {"auto_off_min": 2 * s.auto_off_min})),
+           _settle_sees("auto_off_wrong_unit", lambda s: {"auto_off_min": 2 * s.auto_off_min})),
     Mutant("battery_depleted_ignored", "P-DKA-BATTERY",
            "a depleted battery is treated as low",
-           lambda: _swap("fault", _battery_depleted_ignored, in_handlers=True)),
+           _handlers("battery_depleted_ignored", fault=_battery_depleted_ignored)),
     Mutant("motor_never_latches", "P-DKA-MOTOR",
            "the motor alarm never latches",
-           _replace_function("_settle", _motor_never_latches)),
+           REFERENCE.replacing("motor_never_latches",
+                               settle=_motor_never_latches(REFERENCE.settle))),
     Mutant("alarm_clears_on_ack", "P-ALARM-LATCH",
            "a stopping alarm clears on acknowledgement alone",
-           _replace_function("_settle", _ack_alone_clears)),
+           REFERENCE.replacing("alarm_clears_on_ack",
+                               settle=_ack_alone_clears(REFERENCE.settle))),
     Mutant("restart_loses_iob", "P-ALARM-RESTART",
            "a restart forgets insulin on board",
-           lambda: _swap("restart", _restart_loses_iob, in_handlers=True)),
+           _handlers("restart_loses_iob", restart=_restart_loses_iob)),
     Mutant("clock_resets_history", "P-TIME-CLOCK",
            "a clock change resets daily totals and IOB (history keyed by clock day)",
-           lambda: _swap("set_clock", _clock_resets_history, in_handlers=True)),
+           _handlers("clock_resets_history", set_clock=_clock_resets_history)),
     Mutant("cgm_stale_off_by_one", "P-ALARM-CONDITIONS",
            "cgm_stale shown one minute late",
-           _helper_sees("observe", lambda s: {"cgm_stale_min": s.cgm_stale_min + 1})),
+           _observe_sees("cgm_stale_off_by_one",
+                         lambda s: {"cgm_stale_min": s.cgm_stale_min + 1})),
     Mutant("bad_request_suspends", "P-SEC-BAD-REQUEST",
            "a malformed event suspends the pump",
-           lambda: _swap("invalid", _invalid_suspends, in_handlers=True)),
+           _handlers("bad_request_suspends", invalid=_invalid_suspends)),
     Mutant("calculator_uncapped", "P-HYPO-CALCULATOR",
            "the calculator forgets the max-bolus cap", None,
-           ("pumpproof.properties.contract_mutants.suggest_bolus_uncapped",)),
+           ("pumpproof.selftest.contract_mutants.suggest_bolus_uncapped",)),
     Mutant("pulses_rounded_up", "P-HYPO-CALCULATOR",
            "amounts rounded up to whole pulses", None,
-           ("pumpproof.properties.contract_mutants.round_up_to_pulses",)),
+           ("pumpproof.selftest.contract_mutants.round_up_to_pulses",)),
     Mutant("window_one_bin_short", "P-PARAM-WINDOWS",
            "the daily ring has one bin too few", None,
-           ("pumpproof.properties.contract_mutants.day_bins_one_short",)),
+           ("pumpproof.selftest.contract_mutants.day_bins_one_short",)),
     Mutant("iob_bin_oldest_age", "P-PARAM-WINDOWS",
            "IOB bins valued at their oldest age (under-counts)", None,
-           ("pumpproof.properties.contract_mutants.oldest_age_min",)),
+           ("pumpproof.selftest.contract_mutants.oldest_age_min",)),
 )

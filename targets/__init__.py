@@ -12,19 +12,14 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any, Protocol
 
-from pumpproof.errors import UsageError
+from pumpproof.errors import TargetFailure, UsageError
 from pumpproof.pump_model import ReferencePump
 from pumpproof.spec import Spec
 
 __all__ = ["TARGET_KINDS", "InProcessTarget", "Target", "TargetFailure", "make_target"]
 
-
-class TargetFailure(Exception):
-    """The target crashed, hung, or answered outside the protocol: a finding against it."""
-
-    def __init__(self, message: str, stderr: str = "") -> None:
-        self.stderr = stderr
-        super().__init__(message)
+# TargetFailure is defined with every other finding in pumpproof.errors; re-exported here
+# because a target is where it happens.
 
 
 class Target(Protocol):
@@ -53,7 +48,7 @@ class InProcessTarget:
 
 
 def _command(spec: Spec, argument: str, timeout_s: float) -> Target:
-    from .subprocess_target import SubprocessTarget
+    from .subprocess import SubprocessTarget
 
     if not argument.strip():
         raise UsageError("cmd target needs a command line, e.g. cmd:./build/pump_host --json")

@@ -15,9 +15,9 @@ from importlib import metadata, resources
 from typing import Any
 
 from pumpproof import __version__
+from pumpproof.properties.verdicts import Verdict
 from pumpproof.spec import Spec
 
-from .verdicts import Verdict
 from .verify import PropertyEvidence
 
 __all__ = ["EVIDENCE_SCHEMA", "evidence_json", "junit_xml", "model_sha256", "timings_json"]

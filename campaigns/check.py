@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pumpproof.errors import UsageError
+from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz
+from pumpproof.engines.session import ConformanceDiff
+from pumpproof.errors import TargetFailure, UsageError
+from pumpproof.properties.catalogue import observer_properties
+from pumpproof.properties.verdicts import MethodResult, Verdict
 from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec, load_spec
+from pumpproof.targets import make_target
 
-from .catalogue import observer_properties
-from .fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz
-from .session import ConformanceDiff
-from .targets import TargetFailure, make_target
-from .verdicts import MethodResult, Verdict
 from .verify import PropertyEvidence
 
 __all__ = ["Baseline", "CheckOptions", "CheckResult", "compare_baseline", "run_check"]

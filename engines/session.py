@@ -12,23 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pumpproof.errors import AnswerError, TargetFailure
+from pumpproof.properties.observer import Property
 from pumpproof.pump_model import Params, ReferencePump
+from pumpproof.pump_model.protocol import observation_from_json, request_from_json
+from pumpproof.targets import Target
 
-from .monitor import AnswerError, Monitor, observation_from_json, request_from_json
-from .observer import Property
-from .targets import Target, TargetFailure
+from .monitor import Monitor
 
-__all__ = ["ConformanceDiff", "Session", "SessionFailure"]
+__all__ = ["ConformanceDiff", "Session"]
 
 _COMPARED = ("delivered_mU", "mode", "alarms", "accepted")
-
-
-class SessionFailure(AssertionError):
-    """The target failed (crash, hang, malformed answer): a finding, with stderr."""
-
-    def __init__(self, message: str, stderr: str = "") -> None:
-        self.stderr = stderr
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -63,17 +57,11 @@ class Session:
     def configure(self) -> None:
         message = {"op": "configure", "settings": self.params.settings.to_protocol()}
         self.trace.append(message)
-        answer = self._call(lambda: self.target.send(message))
+        answer = self.target.send(message)
         if not (isinstance(answer, dict) and answer.get("ok") is True):
-            raise SessionFailure(f"target refused configure: {answer!r}"[:300])
+            raise TargetFailure(f"target refused configure: {answer!r}"[:300])
         if self.reference is not None:
             self.reference.handle(message)
-
-    def _call(self, thunk: Any) -> Any:
-        try:
-            return thunk()
-        except TargetFailure as exc:
-            raise SessionFailure(str(exc), exc.stderr) from None
 
     def send(self, message: dict[str, Any]) -> None:
         self.send_batch([message])
@@ -84,13 +72,13 @@ class Session:
         if send_many is not None and len(messages) > 1:
             start = len(self.trace)
             self.trace.extend(messages)  # the trace holds what was sent, answered or not
-            answers = self._call(lambda: send_many(messages))
+            answers = send_many(messages)
             for index, (message, answer) in enumerate(zip(messages, answers, strict=True)):
                 self._judge(message, answer, start + index)
             return
         for message in messages:
             self.trace.append(message)
-            answer = self._call(lambda m=message: self.target.send(m))
+            answer = self.target.send(message)
             self._judge(message, answer, len(self.trace) - 1)
 
     def _judge(self, message: dict[str, Any], answer: Any, index: int) -> None:
@@ -100,7 +88,7 @@ class Session:
             observation = observation_from_json(answer)
         except AnswerError as exc:
             del self.trace[index + 1:]  # the trace ends at the offending request
-            raise SessionFailure(f"answer to request {index} breaks the protocol: {exc}") from None
+            raise TargetFailure(f"answer to request {index} breaks the protocol: {exc}") from None
         if self.reference is not None:
             self._compare(message, answer, index)
         self.monitor.feed(request, observation)

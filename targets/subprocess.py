@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from typing import IO, Any
 
-from .targets import TargetFailure
+from pumpproof.errors import TargetFailure
 
 __all__ = ["SubprocessTarget"]
 

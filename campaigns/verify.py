@@ -49,9 +49,7 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     prop_id, params, settings = args
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
-    induction = ProofSettings(
-        settings.bmc_depth, depth, settings.timeout_ms, settings.schedule_slots
-    )
+    induction = ProofSettings(settings.bmc_depth, depth, settings.timeout_ms)
     return [k_induction(prop, params, induction), bmc(prop, params, settings)]
 
 

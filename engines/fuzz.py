@@ -31,7 +31,8 @@ from hypothesis.stateful import (
 from pumpproof.errors import PropertyViolation, TargetFailure
 from pumpproof.properties.observer import Property
 from pumpproof.pump_model import ALARMS, FAULTS, Params, ReferencePump
-from pumpproof.spec import Spec
+from pumpproof.spec import MAX_SCHEDULE_SEGMENTS, Spec
+from pumpproof.spec.settings import MINUTES_PER_DAY
 from pumpproof.targets import Target
 
 from .scenarios import directed_scenarios
@@ -72,6 +73,16 @@ def _start(make_target: Callable[[], Target]) -> Target:
     return make_target()
 
 
+def _schedules(rates: st.SearchStrategy[int]) -> st.SearchStrategy[list[list[int]]]:
+    """Basal schedules of 1 to 48 segments with any starts (the whole protocol domain), and
+    now and then one segment too many (the pump must refuse it)."""
+    starts = st.lists(st.integers(1, MINUTES_PER_DAY - 1), max_size=MAX_SCHEDULE_SEGMENTS,
+                      unique=True).map(lambda later: [0, *sorted(later)])
+    return starts.flatmap(lambda first: st.lists(
+        rates, min_size=len(first), max_size=len(first)
+    ).map(lambda values: [[a, r] for a, r in zip(first, values, strict=True)]))
+
+
 def _make_machine(
     spec: Spec,
     params: Params,
@@ -95,6 +106,7 @@ def _make_machine(
         st.sampled_from([0, s.max_basal_rate_mU_per_h, s.max_basal_rate_mU_per_h + 1]),
     )
     sources = st.sampled_from(["user", "auto"])
+    schedules = _schedules(rates)
     glucose = st.one_of(
         st.integers(40, 400),
         st.sampled_from([s.lgs_threshold_mg_dL, s.lgs_threshold_mg_dL + 1]),
@@ -163,11 +175,9 @@ def _make_machine(
         def plain(self, kind: str) -> None:
             self._event(kind=kind)
 
-        @rule(rates=st.lists(rates, min_size=1, max_size=4))
-        def schedule(self, rates: list[int]) -> None:
-            starts = [0, 360, 720, 1080][: len(rates)]
-            self._event(kind="set_basal_schedule",
-                        basal_schedule=[[a, r] for a, r in zip(starts, rates, strict=True)])
+        @rule(schedule=schedules)
+        def schedule(self, schedule: list[list[int]]) -> None:
+            self._event(kind="set_basal_schedule", basal_schedule=schedule)
 
         @rule(kind=st.sampled_from(["suspend", "resume"]), source=sources)
         def suspend_resume(self, kind: str, source: str) -> None:

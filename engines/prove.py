@@ -33,10 +33,13 @@ from pumpproof.pump_model.symbolic import (
     symbolic_request,
     symbolic_state,
 )
+from pumpproof.spec import MAX_SCHEDULE_SEGMENTS
 
 from .monitor import replay_violates
 
-__all__ = ["ProofSettings", "bmc", "k_induction"]
+__all__ = ["Domain", "ProofSettings", "bmc", "k_induction", "prove_state_invariants"]
+
+Domain = Callable[[Params, Request], Any]  # the constraints a request at the edge satisfies
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,6 @@ class ProofSettings:
     bmc_depth: int = 4
     max_k: int = 2
     timeout_ms: int = 60_000
-    schedule_slots: int = 4  # schedule slots of the symbolic pump (the code is the same)
 
 
 def _symbolic_like(template: Any, prefix: str) -> Any:
@@ -86,11 +88,12 @@ class _Unrolling:
     oks: list[Any]
     triggers: list[Any]
     constraints: list[Any]
+    domain: Domain = request_domain
 
     def extend(self) -> None:
         i = len(self.requests)
         request = symbolic_request(self.params, f"r{i}")
-        self.constraints.append(request_domain(self.params, request))
+        self.constraints.append(self.domain(self.params, request))
         before = self.rules.observe(self.params, self.states[-1], 0, _NONE)
         after_state, obs = step(self.params, self.states[-1], request, self.rules)
         check = self.prop.update(self.ctx, self.memories[-1], StepView(request, before, obs))
@@ -100,31 +103,55 @@ class _Unrolling:
         self.oks.append(check.ok)
         self.triggers.append(check.triggered)
 
-    def invariant(self, index: int) -> Any:
-        facts = [
+    def facts(self, index: int) -> list[Any]:
+        """The pump's invariants, then the property's lemmas, at state ``index``."""
+        return [
             *state_invariants(self.params, self.states[index]),
             *self.prop.lemmas(self.ctx, self.states[index], self.memories[index]),
         ]
-        return z3.And(*[z3.BoolVal(f) if isinstance(f, bool) else f for f in facts])
+
+    def invariant(self, index: int) -> Any:
+        return z3.And(*[_bool(f) for f in self.facts(index)])
+
+    def broken_facts(self, model: z3.ModelRef, index: int) -> list[str]:
+        """Names of the invariants and lemmas false at state ``index`` under ``model``.
+
+        A fact is named by how it reads on the symbolic start state (``s0.reservoir_mU >=
+        0``), so that a report says *which* invariant failed, not only that one did.
+        """
+        names = [_name(f) for f in self.facts(0)]
+        n_invariants = len(state_invariants(self.params, self.states[0]))
+        broken = []
+        for position, fact in enumerate(self.facts(index)):
+            if not z3.is_true(model.eval(_bool(fact), model_completion=True)):
+                kind = "invariant" if position < n_invariants else "lemma"
+                broken.append(f"{kind} `{names[position]}`")
+        return broken
+
+
+def _name(fact: Any) -> str:
+    return " ".join(str(fact).split())[:160]
 
 
 def _proof_params(params: Params, settings: ProofSettings) -> Params:
+    """The pump as configured, with every schedule slot the protocol allows (48): a proof
+    over fewer segments would not cover a schedule the pump accepts."""
     return Params(
         params.settings,
         iob_bin_min=params.iob_bin_min,
         daily_bin_min=params.daily_bin_min,
-        schedule_slots=settings.schedule_slots,
+        schedule_slots=MAX_SCHEDULE_SEGMENTS,
     )
 
 
-def _from_initial(params: Params, prop: Property, rules: Rules) -> _Unrolling:
+def _from_initial(params: Params, prop: Property, rules: Rules, domain: Domain) -> _Unrolling:
     ctx = Context.for_proof(params)
     state = initial_state(params)
     template = prop.init(ctx)
     memory = _ids_of(template, template)
     # The seen-id set of the initial pump is empty: as a Z3 array so steps can Store.
     state = state.replace(seen_ids=z3.K(z3.IntSort(), z3.BoolVal(False)))
-    return _Unrolling(params, rules, ctx, prop, [state], [memory], [], [], [], [])
+    return _Unrolling(params, rules, ctx, prop, [state], [memory], [], [], [], [], domain)
 
 
 def _solver(timeout_ms: int) -> z3.Solver:
@@ -151,11 +178,12 @@ def bmc(
     settings: ProofSettings = ProofSettings(),
     progress: Callable[[str], None] | None = None,
     rules: Rules = REFERENCE,
+    domain: Domain = request_domain,
 ) -> MethodResult:
     """Search for a violation within ``settings.bmc_depth`` requests from minute 0."""
     started = time.perf_counter()
     params = _proof_params(params, settings)
-    unrolling = _from_initial(params, prop, rules)
+    unrolling = _from_initial(params, prop, rules, domain)
     solver = _solver(settings.timeout_ms)
     trigger_seen = False
     for depth in range(1, settings.bmc_depth + 1):
@@ -218,12 +246,13 @@ def k_induction(
     settings: ProofSettings = ProofSettings(),
     progress: Callable[[str], None] | None = None,
     rules: Rules = REFERENCE,
+    domain: Domain = request_domain,
 ) -> MethodResult:
     """Prove the property for all reachable states, or say why not."""
     started = time.perf_counter()
     params = _proof_params(params, settings)
     ctx = Context.for_proof(params)
-    base = _from_initial(params, prop, rules)
+    base = _from_initial(params, prop, rules, domain)
     base_solver = _solver(settings.timeout_ms)
     init_invariant = base.invariant(0)
     base_solver.push()
@@ -240,9 +269,10 @@ def k_induction(
     template = prop.init(ctx)
     state0 = symbolic_state(params, "s0")
     memory0 = _symbolic_like(template, "m0")
-    path = _Unrolling(params, rules, ctx, prop, [state0], [memory0], [], [], [], [])
+    path = _Unrolling(params, rules, ctx, prop, [state0], [memory0], [], [], [], [], domain)
     step_solver = _solver(settings.timeout_ms)
     step_solver.add(path.invariant(0))
+    cti: list[str] = []
     for k in range(1, settings.max_k + 1):
         if progress:
             progress(f"{prop.id}: k-induction k={k}")
@@ -276,14 +306,25 @@ def k_induction(
         # Inductive step: k steps from any invariant state, all good but the last.
         path.extend()
         step_solver.add(path.constraints[-1])
-        step_solver.push()
         last = len(path.requests)
+        vacuous = _vacuity(step_solver, path)
+        if vacuous:
+            return MethodResult(
+                "kinduction", Verdict.UNKNOWN, depth=k, detail=vacuous,
+                seconds=time.perf_counter() - started,
+            )
+        step_solver.push()
         step_solver.add(z3.Not(z3.And(_bool(path.oks[-1]), path.invariant(last))))
         answer = step_solver.check()
+        if answer == z3.sat:
+            cti = path.broken_facts(step_solver.model(), last)
+            if not z3.is_true(step_solver.model().eval(_bool(path.oks[-1]),
+                                                       model_completion=True)):
+                cti.insert(0, "the property itself")
         step_solver.pop()
         if answer == z3.unsat:
             return MethodResult(
-                "kinduction", Verdict.PROVED, depth=k, triggers=0,
+                "kinduction", Verdict.PROVED, depth=k, triggers=1,
                 detail=f"proved for all reachable states by {k}-induction",
                 seconds=time.perf_counter() - started,
             )
@@ -296,6 +337,78 @@ def k_induction(
         step_solver.add(_bool(path.oks[-1]), path.invariant(last))
     return MethodResult(
         "kinduction", Verdict.UNKNOWN, depth=settings.max_k,
-        detail=f"not inductive up to k={settings.max_k} (needs a stronger lemma)",
+        detail=f"not inductive up to k={settings.max_k}: a step from a state satisfying "
+        f"every assumption breaks {', '.join(cti[:4])} (needs a stronger lemma, or the "
+        "model breaks it)",
         seconds=time.perf_counter() - started,
     )
+
+
+def _vacuity(solver: z3.Solver, path: _Unrolling) -> str:
+    """Why the inductive step would be vacuous, or "" when its assumptions can all hold.
+
+    Induction proves ``assumptions ⇒ property``; if the assumptions (invariants, lemmas,
+    the request domain, the transition) contradict each other, or cannot meet the
+    property's trigger, every property would be "proved" — so that is never a proof.
+    """
+    if solver.check() == z3.unsat:
+        return "vacuous: the assumptions of the inductive step contradict each other"
+    solver.push()
+    solver.add(_bool(path.triggers[-1]))
+    answer = solver.check()
+    solver.pop()
+    if answer == z3.unsat:
+        return "vacuous: the property's trigger cannot happen in the inductive step"
+    return ""
+
+
+def prove_state_invariants(
+    params: Params,
+    settings: ProofSettings = ProofSettings(),
+    rules: Rules = REFERENCE,
+    domain: Domain = request_domain,
+) -> MethodResult:
+    """The pump's own invariants (:mod:`pumpproof.pump_model.invariants`) are inductive.
+
+    Every k-induction assumes them, so they are a proof obligation of their own: they hold
+    in the initial state, their assumptions are satisfiable, and one step of any request in
+    the domain from any state satisfying them keeps each of them. A failure names the
+    invariants that break and gives the counterexample-to-induction (the request).
+    """
+    started = time.perf_counter()
+    params = _proof_params(params, settings)
+
+    def result(verdict: Verdict, detail: str, trace: list[dict[str, Any]] | None = None
+               ) -> MethodResult:
+        return MethodResult("invariants", verdict, depth=1, triggers=1, detail=detail,
+                            counterexample=trace, seconds=time.perf_counter() - started)
+
+    initial = initial_state(params)
+    broken_initially = [_name(f) for f in state_invariants(params, initial) if f is False]
+    if broken_initially:
+        return result(Verdict.VIOLATED, "false in the initial state: " + "; ".join(
+            broken_initially))
+    state0 = symbolic_state(params, "s0")
+    request = symbolic_request(params, "r0")
+    after, _ = step(params, state0, request, rules)
+    solver = _solver(settings.timeout_ms)
+    solver.add(*[_bool(f) for f in state_invariants(params, state0)], domain(params, request))
+    if solver.check() != z3.sat:
+        return result(Verdict.UNKNOWN, "vacuous: the invariants and the request domain "
+                      "contradict each other")
+    names = [_name(f) for f in state_invariants(params, state0)]
+    after_facts = [_bool(f) for f in state_invariants(params, after)]
+    solver.push()
+    solver.add(z3.Not(z3.And(*after_facts)))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return result(Verdict.PROVED, f"all {len(names)} invariants are inductive "
+                      "(and hold initially)")
+    if answer == z3.unknown:
+        return result(Verdict.UNKNOWN, f"Z3 gave up: {solver.reason_unknown()}")
+    model = solver.model()
+    broken = [names[i] for i, fact in enumerate(after_facts)
+              if not z3.is_true(model.eval(fact, model_completion=True))]
+    cti = [request_to_json(concretize(model, request), params)]
+    return result(Verdict.UNKNOWN, "not inductive: one request from a state satisfying "
+                  f"every invariant breaks {'; '.join(f'`{b}`' for b in broken[:4])}", cti)

@@ -96,6 +96,24 @@ def _ids_unchecked(original: Handler) -> Handler:
     return mutant
 
 
+def _schedule_checks_first_segments(original: Handler) -> Handler:
+    """A new schedule is checked against the max basal rate on its first 4 segments only."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        head = tuple((start, ite(index < 4, rate, 0))
+                     for index, (start, rate) in enumerate(request.schedule))
+        outcome = original(params, state, dataclasses.replace(request, schedule=head))
+        accepted = eq(outcome.reason, reason_code(None))
+        schedule = tuple(
+            (ite(accepted, new_start, old_start), ite(accepted, new_rate, old_rate))
+            for (new_start, new_rate), (old_start, old_rate)
+            in zip(request.schedule, state.schedule, strict=True)
+        )
+        return dataclasses.replace(outcome, state=outcome.state.replace(schedule=schedule))
+
+    return mutant
+
+
 def _tick_ignores_suspend(original: Any) -> Any:
     def mutant(params: Params, state: State, request: Request) -> Any:
         outcome = original(params, state.replace(suspended=False), request)
@@ -178,6 +196,10 @@ MUTANTS: tuple[Mutant, ...] = (
            "accepts a temp basal 1 mU/h above the max basal rate",
            _handler_sees("max_basal_off_by_one", "temp_basal",
                          lambda s: {"max_basal_rate_mU_per_h": s.max_basal_rate_mU_per_h + 1})),
+    Mutant("schedule_checks_first_segments", "P-DOSE-MAX-BASAL",
+           "a new basal schedule is checked against the max basal rate on 4 segments only",
+           _handlers("schedule_checks_first_segments",
+                     set_basal_schedule=_schedule_checks_first_segments)),
     Mutant("daily_total_doubled", "P-DOSE-DAILY-TOTAL",
            "the daily limit is checked against twice max_daily_total_mU",
            _handlers("daily_total_doubled",

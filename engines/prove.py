@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -136,12 +137,7 @@ def _name(fact: Any) -> str:
 def _proof_params(params: Params, settings: ProofSettings) -> Params:
     """The pump as configured, with every schedule slot the protocol allows (48): a proof
     over fewer segments would not cover a schedule the pump accepts."""
-    return Params(
-        params.settings,
-        iob_bin_min=params.iob_bin_min,
-        daily_bin_min=params.daily_bin_min,
-        schedule_slots=MAX_SCHEDULE_SEGMENTS,
-    )
+    return dataclasses.replace(params, schedule_slots=MAX_SCHEDULE_SEGMENTS)
 
 
 def _from_initial(params: Params, prop: Property, rules: Rules, domain: Domain) -> _Unrolling:
@@ -233,6 +229,13 @@ def _counterexample(
             "model; this is a bug in pumpproof, please report it",
             seconds=time.perf_counter() - started,
         )
+    if not replay_violates(prop, params, trace, Context.exact(params), rules):
+        return MethodResult(
+            method, Verdict.UNKNOWN, depth=depth, counterexample=trace,
+            detail="spurious: the trace breaks the proof's binned observer but not the exact "
+            "property (the runtime monitor); the abstraction is too coarse to conclude",
+            seconds=time.perf_counter() - started,
+        )
     return MethodResult(
         method, Verdict.VIOLATED, depth=depth, triggers=1, counterexample=trace,
         detail=f"violated after {len(trace)} requests (replayed on the concrete model)",
@@ -252,6 +255,17 @@ def k_induction(
     started = time.perf_counter()
     params = _proof_params(params, settings)
     ctx = Context.for_proof(params)
+    obligations = prop.abstractions(ctx)
+    failed = [f"{name}: {detail}" for name, holds, detail in obligations if not holds]
+    if failed:
+        return MethodResult(
+            "kinduction", Verdict.UNKNOWN, depth=0,
+            detail="the observer's abstraction may under-count, so a proof would not imply "
+            "the exact property: " + "; ".join(failed),
+            seconds=time.perf_counter() - started,
+        )
+    discharged = "".join(f"; obligation discharged: {name} ({detail})"
+                         for name, _, detail in obligations)
     base = _from_initial(params, prop, rules, domain)
     base_solver = _solver(settings.timeout_ms)
     init_invariant = base.invariant(0)
@@ -325,7 +339,7 @@ def k_induction(
         if answer == z3.unsat:
             return MethodResult(
                 "kinduction", Verdict.PROVED, depth=k, triggers=1,
-                detail=f"proved for all reachable states by {k}-induction",
+                detail=f"proved for all reachable states by {k}-induction{discharged}",
                 seconds=time.perf_counter() - started,
             )
         if answer == z3.unknown:

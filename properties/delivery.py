@@ -8,7 +8,6 @@ from typing import Any
 from pumpproof.pump_model import State
 from pumpproof.pump_model.codes import ALARMS, reason_code
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_
-from pumpproof.pump_model.transition import mode_of
 
 from .observer import Check, Context, Property, StepView
 from .trackers import (
@@ -20,6 +19,7 @@ from .trackers import (
     fault_event,
     is_kind,
     is_tick,
+    pump_mode,
 )
 
 __all__ = [
@@ -141,7 +141,7 @@ class SuspendTooLong(Property):
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (since,) = memory
-        return [or_(not_(eq(mode_of(pump), SUSPENDED)), eq(since, pump.suspend_since))]
+        return [or_(not_(eq(pump_mode(pump), SUSPENDED)), eq(since, pump.suspend_since))]
 
 
 _INTERACTION_KINDS = (
@@ -267,7 +267,7 @@ class BolusNotStacked(Property):
         (busy_until,) = memory
         s = ctx.params.settings
         step_mU = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
-        running = eq(mode_of(pump), RUNNING)
+        running = eq(pump_mode(pump), RUNNING)
         return [
             or_(
                 pump.t >= busy_until,

@@ -7,14 +7,17 @@ from typing import Any
 
 from pumpproof.pump_model import PPM, State
 from pumpproof.pump_model.logic import and_, eq, mod_const, not_, or_, sum_
-from pumpproof.pump_model.windows import DAY_MIN
 
+from .definitions import DAY_MIN
 from .observer import Check, Context, Property, StepView
 from .trackers import (
+    iob_abstraction,
     iob_ring_after,
     iob_ring_init,
     is_kind,
     observer_iob_ppm,
+    rings_agree,
+    window_abstraction,
     window_after,
     window_init,
 )
@@ -86,9 +89,12 @@ class DailyTotal(Property):
         return [
             *_pump_basics(pump),
             *_nonneg(pump.daily_ring),
-            *(eq(a, b) for a, b in zip(ring, pump.daily_ring, strict=True)),
+            *rings_agree(ring, pump.daily_ring),
             sum_(pump.daily_ring) + pending <= s.max_daily_total_mU,
         ]
+
+    def abstractions(self, ctx: Context) -> Sequence[tuple[str, bool, str]]:
+        return [window_abstraction(ctx)]
 
 
 class AutoBolusIobCap(Property):
@@ -114,7 +120,10 @@ class AutoBolusIobCap(Property):
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (ring,) = memory
-        return [eq(a, b) for a, b in zip(ring, pump.iob_ring, strict=True)]
+        return rings_agree(ring, pump.iob_ring)
+
+    def abstractions(self, ctx: Context) -> Sequence[tuple[str, bool, str]]:
+        return [iob_abstraction(ctx)]
 
 
 class WholePulses(Property):

@@ -14,11 +14,13 @@ from .trackers import (
     accepted_kind,
     cgm_after,
     cgm_fresh_low,
+    iob_abstraction,
     iob_ring_after,
     iob_ring_init,
     is_kind,
     is_tick,
     observer_iob_ppm,
+    rings_agree,
 )
 
 __all__ = [
@@ -157,5 +159,8 @@ class IobNeverUndercounted(Property):
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (ring,) = memory
-        return [eq(a, b) for a, b in zip(ring, pump.iob_ring, strict=True)]
+        return rings_agree(ring, pump.iob_ring)
+
+    def abstractions(self, ctx: Context) -> Sequence[tuple[str, bool, str]]:
+        return [iob_abstraction(ctx)]
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pumpproof.pump_model import Observation, Params, Request, State
-from pumpproof.pump_model.curves import iob_table_ppm
+
+from .definitions import iob_weights, window_bin_count
 
 __all__ = ["Check", "Context", "Property", "StepView"]
 
@@ -37,8 +38,14 @@ class Context:
 
     @property
     def iob_table(self) -> tuple[int, ...]:
+        """The observer's own IOB weights (ppm) per bin, from the protocol's curve."""
         s = self.params.settings
-        return iob_table_ppm(s.dia_min, s.peak_min, self.iob_bin_min)
+        return iob_weights(self.iob_bin_min, s.dia_min, s.peak_min)
+
+    @property
+    def window_bins(self) -> int:
+        """How many bins the observer's 1440-minute window keeps."""
+        return window_bin_count(self.daily_bin_min)
 
     @classmethod
     def exact(cls, params: Params) -> Context:
@@ -89,4 +96,9 @@ class Property:
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         """Facts about (pump state, memory) that make the property inductive."""
+        return ()
+
+    def abstractions(self, ctx: Context) -> Sequence[tuple[str, bool, str]]:
+        """Proof obligations of the observer's own abstractions at ``ctx``'s resolution:
+        ``(name, holds, detail)``; a proof counts only if every one holds."""
         return ()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from pumpproof.pump_model.codes import FAULTS, MODES, alarm_code, kind_code
-from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, not_
-from pumpproof.pump_model.windows import add_to_current, day_bins, shift_if_new_block
+from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, mod_const, not_, or_
 
+from .definitions import iob_obligation, window_obligation
 from .observer import Context, StepView
 
 __all__ = [
@@ -24,11 +24,15 @@ __all__ = [
     "cgm_after",
     "cgm_fresh_low",
     "fault_event",
+    "iob_abstraction",
     "iob_ring_after",
     "iob_ring_init",
     "is_kind",
     "is_tick",
     "observer_iob_ppm",
+    "pump_mode",
+    "rings_agree",
+    "window_abstraction",
     "window_after",
     "window_init",
 ]
@@ -57,11 +61,23 @@ def alarm(observation: Any, name: str) -> Bool:
     return observation.alarms[alarm_code(name)]
 
 
-# -- rolling windows of delivered insulin
+# -- rolling windows of delivered insulin (the observer's own rings, not the pump's)
+
+
+def shift_if_new_block(ring: tuple[Int, ...], t: Int, bin_min: int) -> tuple[Int, ...]:
+    """The ring at the start of minute ``t``: a new empty newest bin when a block starts."""
+    shifted = (0, *ring[:-1])
+    if bin_min == 1:
+        return shifted
+    return ite_tuple(eq(mod_const(t, bin_min), 0), shifted, ring)
+
+
+def add_to_current(ring: tuple[Int, ...], amount: Int) -> tuple[Int, ...]:
+    return (ring[0] + amount, *ring[1:])
 
 
 def window_init(ctx: Context) -> tuple[Int, ...]:
-    return (0,) * day_bins(ctx.daily_bin_min)
+    return (0,) * ctx.window_bins
 
 
 def window_after(ctx: Context, ring: tuple[Int, ...], view: StepView) -> tuple[Int, ...]:
@@ -84,6 +100,36 @@ def iob_ring_after(ctx: Context, ring: tuple[Int, ...], view: StepView) -> tuple
 def observer_iob_ppm(ctx: Context, ring: tuple[Int, ...]) -> Int:
     """Insulin on board (mU·ppm) recomputed from delivered insulin with the spec's curve."""
     return dot_const(ring, ctx.iob_table)
+
+
+def pump_mode(pump: Any) -> Int:
+    """The mode a pump state stands for, read off its fields (for lemmas only): stopped
+    while a stopping alarm is latched, else suspended or running."""
+    return ite(or_(*pump.latched), STOPPED, ite(pump.suspended, SUSPENDED, RUNNING))
+
+
+def rings_agree(observer: tuple[Int, ...], pump: tuple[Int, ...]) -> list[Bool]:
+    """Lemma: the observer's ring and the pump's hold the same deliveries bin by bin.
+
+    Where the observer keeps bins the pump does not, they must be empty — which is not
+    inductive when the pump forgets insulin the protocol still counts, so such a pump is
+    never proved.
+    """
+    facts = [eq(a, b) for a, b in zip(observer, pump, strict=False)]
+    facts += [eq(extra, 0) for extra in observer[len(pump):]]
+    facts += [v >= 0 for v in pump]
+    return facts
+
+
+def window_abstraction(ctx: Context) -> tuple[str, bool, str]:
+    holds, detail = window_obligation(ctx.daily_bin_min, ctx.window_bins)
+    return "1440-minute window never under-counts", holds, detail
+
+
+def iob_abstraction(ctx: Context) -> tuple[str, bool, str]:
+    s = ctx.params.settings
+    holds, detail = iob_obligation(ctx.iob_bin_min, s.dia_min, s.peak_min)
+    return "IOB bins never under-count", holds, detail
 
 
 def ite_tuple(cond: Bool, a: tuple[Int, ...], b: tuple[Int, ...]) -> tuple[Int, ...]:

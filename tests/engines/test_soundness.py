@@ -158,3 +158,60 @@ def test_the_request_domain_is_satisfiable_for_every_kind() -> None:
         solver = z3.Solver()
         solver.add(request_domain(PARAMS, symbolic), symbolic.kind == code)
         assert solver.check() == z3.sat, KINDS[code]
+
+
+# -- observers that share no window or IOB code with the pump
+
+
+class _ShortWindowParams(Params):
+    """A pump whose daily ring is one bin short: it forgets 60 minutes of insulin."""
+
+    @property
+    def daily_bins(self) -> int:
+        return super().daily_bins - 1
+
+
+class _OlderIobParams(Params):
+    """A pump that values each IOB bin at the bin's oldest age: it under-counts IOB."""
+
+    @property
+    def iob_table(self) -> tuple[int, ...]:
+        table = super().iob_table
+        return (*table[1:], 0)
+
+
+def test_a_pump_window_one_bin_short_is_not_proved() -> None:
+    """Finding: the observer borrowed the pump's window code, so both were one bin short."""
+    short = _ShortWindowParams(SPEC.settings)
+    assert short.daily_bins == PARAMS.daily_bins - 1
+    result = k_induction(by_id("P-DOSE-DAILY-TOTAL"), short, K1)
+    assert result.verdict is Verdict.UNKNOWN, result.detail
+    assert "not inductive" in result.detail
+
+
+def test_a_pump_that_values_iob_at_an_older_age_is_not_proved() -> None:
+    """Finding: observer and pump shared the IOB table, so an under-counting pump was proved."""
+    older = _OlderIobParams(SPEC.settings)
+    for prop_id in ("P-DOSE-AUTO-BOLUS-IOB", "P-HYPO-IOB-ACCOUNTING"):
+        result = k_induction(by_id(prop_id), older, K1)
+        assert result.verdict is not Verdict.PROVED, (prop_id, result.detail)
+
+
+def test_every_proof_lists_the_abstraction_obligations_it_rests_on() -> None:
+    result = k_induction(by_id("P-DOSE-DAILY-TOTAL"), PARAMS, K1)
+    assert result.verdict is Verdict.PROVED
+    assert "obligation discharged: 1440-minute window never under-counts" in result.detail
+
+
+def test_abstraction_obligations_fail_when_a_bin_is_missing_or_valued_older() -> None:
+    from pumpproof.properties import definitions
+
+    assert definitions.window_obligation(60, definitions.window_bin_count(60))[0]
+    assert not definitions.window_obligation(60, definitions.window_bin_count(60) - 1)[0]
+    assert definitions.iob_obligation(5, 300, 75)[0]
+    honest = definitions.iob_weights
+    try:
+        definitions.iob_weights = lambda b, d, p: (*honest(b, d, p)[1:], 0)  # type: ignore
+        assert not definitions.iob_obligation(5, 300, 75)[0]
+    finally:
+        definitions.iob_weights = honest  # type: ignore[assignment]

@@ -6,6 +6,7 @@ property. Writing files and printing belong to the CLI.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -49,8 +50,11 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     prop_id, params, settings = args
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
-    induction = ProofSettings(settings.bmc_depth, depth, settings.timeout_ms)
-    return [k_induction(prop, params, induction), bmc(prop, params, settings)]
+    induction = dataclasses.replace(settings, max_k=depth)
+    # The proof covers every valid setting; the bounded search for counterexamples runs with
+    # the spec's settings (symbolic ones make deep BMC time out), and its scope says so.
+    search = dataclasses.replace(settings, symbolic_settings=False)
+    return [k_induction(prop, params, induction), bmc(prop, params, search)]
 
 
 def check_links(spec: Spec, props: Sequence[Property]) -> None:
@@ -78,7 +82,8 @@ def verify(
     props = list(properties or all_properties())
     check_links(spec, props)
     observers = [p for p in props if not isinstance(p, ContractProperty)]
-    settings = PROOF_SETTINGS[profile]
+    ranges = tuple((name, low, high) for name, (low, high) in sorted(spec.ranges.items()))
+    settings = dataclasses.replace(PROOF_SETTINGS[profile], ranges=ranges)
     proved: dict[str, list[MethodResult]] = {}
     jobs = [(p.id, params, settings) for p in observers if p.prove]
     if workers > 1 and len(jobs) > 1:

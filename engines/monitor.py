@@ -8,6 +8,7 @@ trigger happened. It knows nothing about the target but its answers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from pumpproof.pump_model import (
 )
 from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.protocol import request_from_json
+from pumpproof.spec.settings import Settings
 
 __all__ = ["Monitor", "PropertyRun", "replay_violates"]
 
@@ -85,16 +87,24 @@ def replay_violates(
     ctx: Context | None = None,
     rules: Rules = REFERENCE,
 ) -> bool:
-    """Replay a protocol trace on the concrete model (``rules``): does ``prop`` fail?"""
+    """Replay a protocol trace on the concrete model (``rules``): does ``prop`` fail?
+
+    A trace that starts with ``configure`` (a proof over symbolic settings picked them)
+    runs with those settings; ``ctx`` gives only the observer's resolution.
+    """
+    messages = list(trace)
+    if messages and isinstance(messages[0], dict) and messages[0].get("op") == "configure":
+        chosen = Settings.from_values(messages[0]["settings"])
+        params = dataclasses.replace(params, settings=chosen)
+    ctx = Context(params, ctx.daily_bin_min, ctx.iob_bin_min) if ctx else Context.exact(params)
     pump = ReferencePump(rules=rules)
     pump.configure(params.settings.to_protocol())
-    ctx = ctx or Context.exact(params)
     memory = prop.init(ctx)
     before = observe(params, initial_state(params), 0, reason_code(None))
     assert pump.params is not None
     pump.params = params  # same resolution and slots as the run being replayed
     pump.state = initial_state(params)
-    for message in trace:
+    for message in messages:
         request = request_from_json(message, params)
         if request is None:
             continue

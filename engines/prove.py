@@ -18,6 +18,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import z3
@@ -29,12 +30,17 @@ from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.invariants import state_invariants
 from pumpproof.pump_model.protocol import request_to_json
 from pumpproof.pump_model.symbolic import (
+    ALWAYS_CONCRETE_SETTINGS,
+    concrete_settings,
     concretize,
     request_domain,
+    settings_domain,
     symbolic_request,
+    symbolic_settings,
     symbolic_state,
 )
-from pumpproof.spec import MAX_SCHEDULE_SEGMENTS
+from pumpproof.spec import MAX_SCHEDULE_SEGMENTS, load_spec
+from pumpproof.spec.settings import INT_SETTINGS
 
 from .monitor import replay_violates
 
@@ -48,6 +54,10 @@ class ProofSettings:
     bmc_depth: int = 4
     max_k: int = 2
     timeout_ms: int = 60_000
+    # Settings symbolic over everything ``configure`` accepts (the spec's hard ``ranges`` and
+    # the protocol's consistency rules), except those a proof must keep concrete.
+    symbolic_settings: bool = True
+    ranges: tuple[tuple[str, int, int], ...] | None = None  # None: the built-in spec's
 
 
 def _symbolic_like(template: Any, prefix: str) -> Any:
@@ -134,10 +144,49 @@ def _name(fact: Any) -> str:
     return " ".join(str(fact).split())[:160]
 
 
-def _proof_params(params: Params, settings: ProofSettings) -> Params:
-    """The pump as configured, with every schedule slot the protocol allows (48): a proof
-    over fewer segments would not cover a schedule the pump accepts."""
-    return dataclasses.replace(params, schedule_slots=MAX_SCHEDULE_SEGMENTS)
+def _proof_params(params: Params, settings: ProofSettings, prop: Property | None) -> Params:
+    """The pump with every schedule slot the protocol allows (48) — a proof over fewer
+    segments would not cover a schedule the pump accepts — and, unless switched off,
+    symbolic settings: every setting but the ones the proof must keep concrete."""
+    slots = MAX_SCHEDULE_SEGMENTS
+    if not settings.symbolic_settings:
+        return dataclasses.replace(params, schedule_slots=slots)
+    symbolic = symbolic_settings(params.settings, concrete_names(prop), slots)
+    return dataclasses.replace(params, settings=symbolic, schedule_slots=slots)
+
+
+def concrete_names(prop: Property | None) -> tuple[str, ...]:
+    """The settings a proof of ``prop`` keeps at the spec's value."""
+    extra = prop.concrete_settings if prop is not None else ()
+    return (*ALWAYS_CONCRETE_SETTINGS, *(n for n in extra if n not in ALWAYS_CONCRETE_SETTINGS))
+
+
+def proof_scope(params: Params, settings: ProofSettings, prop: Property | None) -> dict[str, Any]:
+    """What a proof of ``prop`` covers, for the evidence (``scope``)."""
+    s = params.settings
+    if settings.symbolic_settings:
+        fixed = {name: getattr(s, name) for name in concrete_names(prop)}
+        covered: Any = {"all valid except fixed": fixed, "ranges": _ranges(settings)}
+    else:
+        covered = {"fixed": s.to_protocol()}
+    return {"settings": covered, "schedule_segments": MAX_SCHEDULE_SEGMENTS,
+            "request_domain": "checked"}
+
+
+def _settings_constraint(params: Params, settings: ProofSettings) -> Any:
+    return settings_domain(params.settings, _ranges(settings))
+
+
+def _ranges(settings: ProofSettings) -> dict[str, tuple[int, int]]:
+    """The hard ranges ``configure`` enforces: the given ones, else the built-in spec's."""
+    if settings.ranges is None:
+        return dict(_builtin_ranges())
+    return {name: (low, high) for name, low, high in settings.ranges}
+
+
+@lru_cache(maxsize=1)
+def _builtin_ranges() -> tuple[tuple[str, tuple[int, int]], ...]:
+    return tuple(load_spec().ranges.items())
 
 
 def _from_initial(params: Params, prop: Property, rules: Rules, domain: Domain) -> _Unrolling:
@@ -160,8 +209,16 @@ def _bool(value: Any) -> Any:
     return z3.BoolVal(value) if isinstance(value, bool) else value
 
 
+def _configure(model: z3.ModelRef, params: Params) -> list[dict[str, Any]]:
+    """The ``configure`` request with the settings the model picked (when they are symbolic)."""
+    if all(isinstance(getattr(params.settings, name), int) for name in INT_SETTINGS):
+        return []
+    chosen = concrete_settings(model, params.settings)
+    return [{"op": "configure", "settings": chosen.to_protocol()}]
+
+
 def _trace(model: z3.ModelRef, unrolling: _Unrolling, steps: int) -> list[dict[str, Any]]:
-    requests = []
+    requests = _configure(model, unrolling.params)
     for request in unrolling.requests[:steps]:
         concrete: Request = concretize(model, request)
         requests.append(request_to_json(concrete, unrolling.params))
@@ -177,10 +234,36 @@ def bmc(
     domain: Domain = request_domain,
 ) -> MethodResult:
     """Search for a violation within ``settings.bmc_depth`` requests from minute 0."""
+    result = _bmc(prop, params, settings, progress, rules, domain)
+    return dataclasses.replace(result, scope=proof_scope(params, settings, prop))
+
+
+def k_induction(
+    prop: Property,
+    params: Params,
+    settings: ProofSettings = ProofSettings(),
+    progress: Callable[[str], None] | None = None,
+    rules: Rules = REFERENCE,
+    domain: Domain = request_domain,
+) -> MethodResult:
+    """Prove the property for all reachable states, or say why not (with its scope)."""
+    result = _k_induction(prop, params, settings, progress, rules, domain)
+    return dataclasses.replace(result, scope=proof_scope(params, settings, prop))
+
+
+def _bmc(
+    prop: Property,
+    params: Params,
+    settings: ProofSettings,
+    progress: Callable[[str], None] | None,
+    rules: Rules,
+    domain: Domain,
+) -> MethodResult:
     started = time.perf_counter()
-    params = _proof_params(params, settings)
+    params = _proof_params(params, settings, prop)
     unrolling = _from_initial(params, prop, rules, domain)
     solver = _solver(settings.timeout_ms)
+    solver.add(_settings_constraint(params, settings))
     trigger_seen = False
     for depth in range(1, settings.bmc_depth + 1):
         if progress:
@@ -243,17 +326,16 @@ def _counterexample(
     )
 
 
-def k_induction(
+def _k_induction(
     prop: Property,
     params: Params,
-    settings: ProofSettings = ProofSettings(),
-    progress: Callable[[str], None] | None = None,
-    rules: Rules = REFERENCE,
-    domain: Domain = request_domain,
+    settings: ProofSettings,
+    progress: Callable[[str], None] | None,
+    rules: Rules,
+    domain: Domain,
 ) -> MethodResult:
-    """Prove the property for all reachable states, or say why not."""
     started = time.perf_counter()
-    params = _proof_params(params, settings)
+    params = _proof_params(params, settings, prop)
     ctx = Context.for_proof(params)
     obligations = prop.abstractions(ctx)
     failed = [f"{name}: {detail}" for name, holds, detail in obligations if not holds]
@@ -268,6 +350,7 @@ def k_induction(
                          for name, _, detail in obligations)
     base = _from_initial(params, prop, rules, domain)
     base_solver = _solver(settings.timeout_ms)
+    base_solver.add(_settings_constraint(params, settings))
     init_invariant = base.invariant(0)
     base_solver.push()
     base_solver.add(z3.Not(init_invariant))
@@ -285,7 +368,7 @@ def k_induction(
     memory0 = _symbolic_like(template, "m0")
     path = _Unrolling(params, rules, ctx, prop, [state0], [memory0], [], [], [], [], domain)
     step_solver = _solver(settings.timeout_ms)
-    step_solver.add(path.invariant(0))
+    step_solver.add(_settings_constraint(params, settings), path.invariant(0))
     cti: list[str] = []
     for k in range(1, settings.max_k + 1):
         if progress:
@@ -390,23 +473,29 @@ def prove_state_invariants(
     invariants that break and gives the counterexample-to-induction (the request).
     """
     started = time.perf_counter()
-    params = _proof_params(params, settings)
+    scope = proof_scope(params, settings, None)
+    params = _proof_params(params, settings, None)
 
     def result(verdict: Verdict, detail: str, trace: list[dict[str, Any]] | None = None
                ) -> MethodResult:
         return MethodResult("invariants", verdict, depth=1, triggers=1, detail=detail,
-                            counterexample=trace, seconds=time.perf_counter() - started)
+                            counterexample=trace, seconds=time.perf_counter() - started,
+                            scope=scope)
 
+    valid_settings = _settings_constraint(params, settings)
     initial = initial_state(params)
-    broken_initially = [_name(f) for f in state_invariants(params, initial) if f is False]
-    if broken_initially:
-        return result(Verdict.VIOLATED, "false in the initial state: " + "; ".join(
-            broken_initially))
+    solver = _solver(settings.timeout_ms)
+    initially = [_bool(f) for f in state_invariants(params, initial)]
+    solver.add(valid_settings, z3.Not(z3.And(*initially)))
+    if solver.check() != z3.unsat:
+        return result(Verdict.VIOLATED, "an invariant is false in the initial state of some "
+                      "valid settings")
     state0 = symbolic_state(params, "s0")
     request = symbolic_request(params, "r0")
     after, _ = step(params, state0, request, rules)
     solver = _solver(settings.timeout_ms)
-    solver.add(*[_bool(f) for f in state_invariants(params, state0)], domain(params, request))
+    solver.add(valid_settings, *[_bool(f) for f in state_invariants(params, state0)],
+               domain(params, request))
     if solver.check() != z3.sat:
         return result(Verdict.UNKNOWN, "vacuous: the invariants and the request domain "
                       "contradict each other")
@@ -423,6 +512,6 @@ def prove_state_invariants(
     model = solver.model()
     broken = [names[i] for i, fact in enumerate(after_facts)
               if not z3.is_true(model.eval(fact, model_completion=True))]
-    cti = [request_to_json(concretize(model, request), params)]
+    cti = [*_configure(model, params), request_to_json(concretize(model, request), params)]
     return result(Verdict.UNKNOWN, "not inductive: one request from a state satisfying "
                   f"every invariant breaks {'; '.join(f'`{b}`' for b in broken[:4])}", cti)

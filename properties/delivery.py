@@ -175,10 +175,8 @@ class AutoOff(Property):
             well_formed, or_(by_user, *(is_kind(view, k) for k in _INTERACTION_KINDS))
         )
         last = ite(interaction, view.after.t, last)
-        limit = ctx.params.settings.auto_off_min
-        if limit == 0:
-            return Check((last,), True, False)
-        due = view.after.t - last >= limit
+        limit = ctx.params.settings.auto_off_min  # 0 switches auto-off off
+        due = and_(limit > 0, view.after.t - last >= limit)
         ok = or_(not_(due), and_(eq(view.after.mode, STOPPED), alarm(view.after, "auto_off")))
         return Check((last,), ok, due)
 
@@ -238,6 +236,9 @@ class BolusNotStacked(Property):
     title = "A bolus is refused while the immediate part of the previous one is still running"
     requirements = ("REQ-DOSE-5",)
     trigger = "bolus requests while an earlier bolus is still being delivered"
+    # Its bound divides by the delivery per minute, which is nonlinear when the bolus rate
+    # is symbolic: proofs fix the rate to the spec's value (and say so in their scope).
+    concrete_settings = ("bolus_rate_mU_per_min",)
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return (0,)  # minute before which the last bolus is certainly still running
@@ -246,7 +247,7 @@ class BolusNotStacked(Property):
         (busy_until,) = memory
         s = ctx.params.settings
         r = view.request
-        step_mU = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
+        step_mU = div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
         busy = and_(is_kind(view, "bolus"), view.before.t < busy_until)
         stacked = and_(busy, view.after.accepted)
         cancelled = or_(
@@ -266,7 +267,7 @@ class BolusNotStacked(Property):
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (busy_until,) = memory
         s = ctx.params.settings
-        step_mU = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
+        step_mU = div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
         running = eq(pump_mode(pump), RUNNING)
         return [
             or_(

@@ -86,6 +86,9 @@ class Property:
     requirements: ClassVar[tuple[str, ...]]
     trigger: ClassVar[str]
     prove: ClassVar[bool] = True  # composed with the model in Z3
+    # Settings a proof must keep at the spec's value (beyond those every proof fixes); the
+    # verdict's scope lists them.
+    concrete_settings: ClassVar[tuple[str, ...]] = ()
     induction_depth: ClassVar[int] = 1
 
     def init(self, ctx: Context) -> tuple[Any, ...]:

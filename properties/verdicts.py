@@ -32,6 +32,9 @@ class MethodResult:
     counterexample: list[dict[str, Any]] | None = None  # protocol requests
     detail: str = ""
     seconds: float = field(default=0.0, compare=False)  # wall clock: timings.json only
+    # What a proof or bounded search covered: settings (all valid but the fixed ones, or
+    # fixed), schedule segments, whether the request domain was checked against the parser.
+    scope: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "verdict": self.verdict.value}
@@ -42,6 +45,8 @@ class MethodResult:
         out["triggers"] = self.triggers
         if self.detail:
             out["detail"] = self.detail
+        if self.scope is not None:
+            out["scope"] = self.scope
         return out
 
 

@@ -166,10 +166,8 @@ def _auto_temp_delivering(params: Params, state: State) -> Bool:
 
 
 def _auto_off_expired(params: Params, state: State) -> Bool:
-    limit = params.settings.auto_off_min
-    if limit == 0:
-        return False
-    return state.t - state.last_interaction >= limit
+    limit = params.settings.auto_off_min  # 0 switches auto-off off
+    return and_(limit > 0, state.t - state.last_interaction >= limit)
 
 
 # ---------------------------------------------------------------- small state edits
@@ -228,7 +226,8 @@ def _tick(params: Params, s: State, r: Request) -> Outcome:
     daily = shift_if_new_block(s.daily_ring, s.t, params.daily_bin_min)
     iob_ring = shift_if_new_block(s.iob_ring, s.t, params.iob_bin_min)
 
-    now_part = ite(running, min_(s.bolus_now_mU, (st.bolus_rate_mU_per_min // pulse) * pulse), 0)
+    per_minute = div_const(st.bolus_rate_mU_per_min, pulse) * pulse  # whole pulses a minute
+    now_part = ite(running, min_(s.bolus_now_mU, per_minute), 0)
     ext_active = and_(running, s.ext_min_left > 0)
     acc = s.ext_acc + s.ext_r
     extra = acc >= s.ext_n

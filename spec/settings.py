@@ -9,11 +9,12 @@ whether a setting is clinically right for a person (that is the prescriber's job
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = [
+    "CONSISTENCY_RULES",
     "INT_SETTINGS",
     "MAX_SCHEDULE_SEGMENTS",
     "MINUTES_PER_DAY",
@@ -168,43 +169,42 @@ def settings_problems(
     return problems
 
 
+# The consistency rules, once: (item, settings it reads, predicate that must hold, problem).
+# Each predicate is one comparison, so it evaluates on Python ints (``configure``, the spec
+# loader) and on Z3 terms alike (proofs over every valid setting take the same rules).
+Rule = tuple[str, tuple[str, ...], Callable[[Mapping[str, Any]], Any], str]
+
+
+def _positive(name: str) -> Rule:
+    return name, (name,), lambda v: v[name] > 0, "must be > 0, got {" + name + "}"
+
+
+def _non_negative(name: str) -> Rule:
+    return name, (name,), lambda v: v[name] >= 0, "must be ≥ 0, got {" + name + "}"
+
+
+CONSISTENCY_RULES: tuple[Rule, ...] = (
+    _positive("pulse_mU"),
+    ("peak_min", ("peak_min", "dia_min"), lambda v: 2 * v["peak_min"] < v["dia_min"],
+     "2·peak_min must be < dia_min, got 2·{peak_min} ≥ {dia_min}"),
+    _positive("peak_min"),
+    ("low_reservoir_mU", ("low_reservoir_mU", "reservoir_capacity_mU"),
+     lambda v: v["low_reservoir_mU"] < v["reservoir_capacity_mU"],
+     "must be below reservoir_capacity_mU {reservoir_capacity_mU}, got {low_reservoir_mU}"),
+    ("bolus_rate_mU_per_min", ("pulse_mU", "bolus_rate_mU_per_min"),
+     lambda v: v["bolus_rate_mU_per_min"] >= v["pulse_mU"],
+     "must deliver at least one pulse a minute (≥ pulse_mU {pulse_mU}), "
+     "got {bolus_rate_mU_per_min}"),
+    *(_positive(name) for name in ("max_suspend_min", "cgm_stale_min", "dia_min")),
+    *(_non_negative(name) for name in ("max_basal_rate_mU_per_h", "max_daily_total_mU",
+                                       "max_iob_mU", "auto_off_min")),
+)
+
+
 def _consistency_problems(v: Mapping[str, int]) -> list[tuple[str, str]]:
     """Rules between settings that the protocol and the IOB curve need."""
-    problems: list[tuple[str, str]] = []
-
-    def have(*names: str) -> bool:
-        return all(n in v for n in names)
-
-    if have("pulse_mU") and v["pulse_mU"] <= 0:
-        problems.append(("pulse_mU", f"must be > 0, got {v['pulse_mU']}"))
-    if have("peak_min", "dia_min") and 2 * v["peak_min"] >= v["dia_min"]:
-        problems.append(
-            ("peak_min", f"2·peak_min must be < dia_min, got 2·{v['peak_min']} ≥ {v['dia_min']}")
-        )
-    if have("peak_min") and v["peak_min"] <= 0:
-        problems.append(("peak_min", f"must be > 0, got {v['peak_min']}"))
-    if have("low_reservoir_mU", "reservoir_capacity_mU") and (
-        v["low_reservoir_mU"] >= v["reservoir_capacity_mU"]
-    ):
-        problems.append(
-            (
-                "low_reservoir_mU",
-                f"must be below reservoir_capacity_mU {v['reservoir_capacity_mU']}, "
-                f"got {v['low_reservoir_mU']}",
-            )
-        )
-    if have("pulse_mU", "bolus_rate_mU_per_min") and v["bolus_rate_mU_per_min"] < v["pulse_mU"]:
-        problems.append(
-            (
-                "bolus_rate_mU_per_min",
-                f"must deliver at least one pulse a minute (≥ pulse_mU {v['pulse_mU']}), "
-                f"got {v['bolus_rate_mU_per_min']}",
-            )
-        )
-    for name in ("max_suspend_min", "cgm_stale_min", "dia_min"):
-        if name in v and v[name] <= 0:
-            problems.append((name, f"must be > 0, got {v[name]}"))
-    for name in ("max_basal_rate_mU_per_h", "max_daily_total_mU", "max_iob_mU", "auto_off_min"):
-        if name in v and v[name] < 0:
-            problems.append((name, f"must be ≥ 0, got {v[name]}"))
-    return problems
+    return [
+        (item, problem.format(**v))
+        for item, needs, holds, problem in CONSISTENCY_RULES
+        if all(n in v for n in needs) and not holds(v)
+    ]

@@ -42,7 +42,9 @@ def test_a_schedule_checked_on_its_first_segments_only_is_not_proved() -> None:
     assert trace is not None
     schedule = trace[-1]["event"]["basal_schedule"]
     assert len(schedule) > 4
-    assert max(rate for _, rate in schedule[4:]) > SPEC.settings.max_basal_rate_mU_per_h
+    assert trace[0]["op"] == "configure"  # the proof picked the settings that break it
+    limit = trace[0]["settings"]["max_basal_rate_mU_per_h"]
+    assert max(rate for _, rate in schedule[4:]) > limit
     assert replay_violates(prop, PARAMS, trace, Context.exact(PARAMS), rules)
     assert k_induction(prop, PARAMS, K1).verdict is Verdict.PROVED
 
@@ -72,11 +74,11 @@ def test_a_broken_invariant_is_reported_by_name() -> None:
     fill = _sees(lambda s: {"reservoir_capacity_mU": 2 * s.reservoir_capacity_mU})
     rules = REFERENCE.replacing("fill_above_capacity",
                                 handlers={"fill": fill(REFERENCE.handlers["fill"])})
-    capacity = SPEC.settings.reservoir_capacity_mU
+    capacity = "set.reservoir_capacity_mU"  # settings are symbolic: the name says so
     obligation = prove_state_invariants(PARAMS, rules=rules)
     assert obligation.verdict is Verdict.UNKNOWN
     assert f"s0.reservoir_mU <= {capacity}" in obligation.detail
-    assert obligation.counterexample and obligation.counterexample[0]["event"]["kind"] == "fill"
+    assert obligation.counterexample and obligation.counterexample[-1]["event"]["kind"] == "fill"
     result = k_induction(by_id("P-DOSE-MAX-BOLUS"), PARAMS, K1, rules=rules)
     assert result.verdict is Verdict.UNKNOWN
     assert f"invariant `s0.reservoir_mU <= {capacity}`" in result.detail
@@ -215,3 +217,48 @@ def test_abstraction_obligations_fail_when_a_bin_is_missing_or_valued_older() ->
         assert not definitions.iob_obligation(5, 300, 75)[0]
     finally:
         definitions.iob_weights = honest  # type: ignore[assignment]
+
+
+# -- settings: every valid configuration, not only the spec's
+
+
+def _immediate_part_not_whole_pulses(original: Any) -> Any:
+    """A tick that delivers the immediate bolus part at the raw bolus rate per minute,
+    skipping the rounding to whole pulses (right only when the rate is a pulse multiple)."""
+    from pumpproof.pump_model.logic import and_, div_const, eq, ite, min_
+    from pumpproof.pump_model.transition import RUNNING, mode_of
+
+    def mutant(params: Params, state: Any, request: Any) -> Any:
+        outcome = original(params, state, request)
+        s = params.settings
+        after = outcome.state
+        rate = s.bolus_rate_mU_per_min
+        rest = rate - div_const(rate, s.pulse_mU) * s.pulse_mU  # what rounding left out
+        extra = ite(and_(eq(mode_of(state), RUNNING), after.bolus_now_mU > 0,
+                         after.reservoir_mU >= after.bolus_now_mU),
+                    min_(after.bolus_now_mU, rest), 0)
+        after = after.replace(
+            bolus_now_mU=after.bolus_now_mU - extra,
+            reservoir_mU=after.reservoir_mU - extra,
+            daily_ring=(after.daily_ring[0] + extra, *after.daily_ring[1:]),
+            iob_ring=(after.iob_ring[0] + extra, *after.iob_ring[1:]),
+        )
+        return dataclasses.replace(outcome, state=after,
+                                   delivered_mU=outcome.delivered_mU + extra)
+
+    return mutant
+
+
+def test_settings_dependent_rounding_is_not_proved_for_the_spec_settings_alone() -> None:
+    """Finding: a proof covered one settings object; ``bolus_rate_mU_per_min: 1520`` broke it."""
+    rules = REFERENCE.replacing("rate_not_rounded", handlers={
+        "tick": _immediate_part_not_whole_pulses(REFERENCE.handlers["tick"])})
+    prop = by_id("P-DOSE-WHOLE-PULSES")
+    fixed = k_induction(prop, PARAMS, dataclasses.replace(K1, symbolic_settings=False),
+                        rules=rules)
+    assert fixed.verdict is Verdict.PROVED  # 1500 is a multiple of 50: the bug hides
+    result = k_induction(prop, PARAMS, K1, rules=rules)
+    assert result.verdict is not Verdict.PROVED, result.detail
+    assert result.scope is not None
+    assert set(result.scope["settings"]["all valid except fixed"]) == {
+        "pulse_mU", "dia_min", "peak_min"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pumpproof.properties.definitions import PPM, iob_weights
 from pumpproof.spec import Settings
 from pumpproof.spec.settings import MINUTES_PER_DAY as DAY_MIN
 
@@ -124,6 +125,7 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
         *_ticks(3),
     ]
     return {
+        **_long_horizons(s, bolus_min),
         "robustness": robustness,
         "limits": limits,
         "stale_cgm": stale,
@@ -135,3 +137,104 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
         "low_glucose": low,
         "empty_reservoir": empty,
     }
+
+
+def _bolus_deliveries(s: Settings, start_min: int, amount_mU: int) -> list[tuple[int, int]]:
+    """(minute, mU) of a user or automated bolus accepted at ``start_min`` (immediate part)."""
+    per_minute = s.bolus_rate_mU_per_min // s.pulse_mU * s.pulse_mU
+    out, minute, left = [], start_min, amount_mU
+    while left > 0:
+        out.append((minute, min(per_minute, left)))
+        left -= per_minute
+        minute += 1
+    return out
+
+
+def _long_horizons(s: Settings, bolus_min: int) -> dict[str, Trace]:
+    """Scenarios for what short BMC depths and fuzz runs never reach: a whole day's window,
+    restarts in the middle of it, automation followed by hours without a user, and
+    automated boluses one pulse over the exact IOB cap."""
+    n = max(s.max_daily_total_mU // s.max_bolus_mU, 1)
+    # Basal off, two boluses at the very end of the first hour, the rest of the day's
+    # allowance in the second, quiet (but attended) until minute 1440, then three more.
+    # At 1440 a pump whose window is a bin short forgets the whole first hour while the
+    # exact window still holds its two boluses: it accepts boluses past the limit.
+    late: Trace = [_event(kind="temp_basal", rate_mU_per_h=0, duration_min=4320,
+                          source="user", id="w-basal-off")]
+    late += _ticks(max(0, 59 - 2 * bolus_min))
+    for i in range(n - 1):
+        late.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user", id=f"w{i}"))
+        late += _ticks(bolus_min)
+    elapsed = max(0, 59 - 2 * bolus_min) + (n - 1) * bolus_min
+    while elapsed < DAY_MIN:
+        quiet = min(DAY_MIN - elapsed, max(s.auto_off_min // 2, 1) if s.auto_off_min else 600)
+        late += [*_ticks(quiet), _event(kind="set_clock", offset_min=0)]  # the user is there
+        elapsed += quiet
+    for i in range(3):
+        late.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user",
+                           id=f"w-late-{i}"))
+        late += _ticks(bolus_min)
+    # Restarts between boluses: a pump that forgets its daily total on a power cycle.
+    restarts: Trace = []
+    for i in range(n + 2):
+        restarts.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user",
+                               id=f"r{i}"))
+        restarts += [*_ticks(bolus_min), _event(kind="restart")]
+    # Automation keeps delivering while nobody touches the pump: automated requests are not
+    # user interaction, so auto-off must still stop the pump.
+    unattended: Trace = []
+    if s.auto_off_min > 0:
+        for i in range(s.auto_off_min // 5 + 3):
+            unattended.append(_event(kind="cgm", glucose_mg_dL=160))
+            unattended.append(_event(kind="temp_basal", rate_mU_per_h=s.max_basal_rate_mU_per_h,
+                                     duration_min=30, source="auto", id=f"u{i}"))
+            unattended += _ticks(5)
+    return {
+        "daily_total_last_hour": late,
+        "daily_total_across_restarts": restarts,
+        "automation_unattended_until_auto_off": unattended,
+        "iob_one_pulse_over": _iob_one_pulse_over(s, bolus_min),
+    }
+
+
+def _iob_one_pulse_over(s: Settings, bolus_min: int) -> Trace:
+    """Two automated boluses, then, minute after minute, one that is a pulse over the room
+    that the exact IOB leaves under the cap.
+
+    Basal is held at 0 so that only the boluses count, and the exact IOB is the protocol's
+    curve at 1-minute resolution (the runtime monitor's own weights). A pump that counts
+    IOB conservatively refuses every one of the last boluses; one that under-counts at some
+    phase of its bins (bins valued at an older age, a wrong curve) accepts one and breaks
+    the cap. Ten consecutive minutes cover every phase of bins up to 10 minutes.
+    """
+    if s.max_iob_mU <= 0:
+        return []
+    weights = iob_weights(1, s.dia_min, s.peak_min)
+    deliveries: list[tuple[int, int]] = []
+
+    def room_pulses(t: int) -> int:
+        on_board = sum(amount * weights[t - 1 - minute]
+                       for minute, amount in deliveries if 0 <= t - 1 - minute < len(weights))
+        return max(s.max_iob_mU * PPM - on_board, 0) // (PPM * s.pulse_mU)
+
+    trace: Trace = [_event(kind="temp_basal", rate_mU_per_h=0, duration_min=DAY_MIN,
+                           source="user", id="iob-basal-off")]
+    t = 0
+    for i, gap in enumerate((60, 30)):
+        amount = min(room_pulses(t) * s.pulse_mU, s.max_bolus_mU)
+        if amount <= 0:
+            return trace
+        trace += [_event(kind="cgm", glucose_mg_dL=180),
+                  _event(kind="bolus", amount_mU=amount, source="auto", id=f"iob{i}"),
+                  *_ticks(gap)]
+        deliveries += _bolus_deliveries(s, t, amount)
+        t += gap
+    for attempt in range(10):
+        amount = (room_pulses(t) + 1) * s.pulse_mU
+        if amount <= s.max_bolus_mU:
+            trace += [_event(kind="cgm", glucose_mg_dL=180),
+                      _event(kind="bolus", amount_mU=amount, source="auto",
+                             id=f"iob-over-{attempt}")]
+        trace += _ticks(1)
+        t += 1
+    return [*trace, *_ticks(bolus_min)]

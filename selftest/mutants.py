@@ -114,6 +114,35 @@ def _schedule_checks_first_segments(original: Handler) -> Handler:
     return mutant
 
 
+def _forgets_oldest_daily_bin(original: Handler) -> Handler:
+    """The daily ring loses its oldest bin every tick: a window one bin short."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        ring = (*outcome.state.daily_ring[:-1], 0)
+        return dataclasses.replace(outcome, state=outcome.state.replace(daily_ring=ring))
+
+    return mutant
+
+
+class _OlderIobParams(Params):
+    """Params whose IOB table values each bin at the next bin's age (under-counts)."""
+
+    @property
+    def iob_table(self) -> tuple[int, ...]:
+        table = super().iob_table
+        return (*table[1:], 0)
+
+
+def _older_iob(original: Any) -> Any:
+    def mutant(params: Params, *args: Any) -> Any:
+        older = _OlderIobParams(params.settings, params.iob_bin_min, params.daily_bin_min,
+                                params.schedule_slots)
+        return original(older, *args)
+
+    return mutant
+
+
 def _tick_ignores_suspend(original: Any) -> Any:
     def mutant(params: Params, state: State, request: Request) -> Any:
         outcome = original(params, state.replace(suspended=False), request)
@@ -205,6 +234,15 @@ MUTANTS: tuple[Mutant, ...] = (
            _handlers("daily_total_doubled",
                      bolus=_sees(lambda s: {"max_daily_total_mU": 2 * s.max_daily_total_mU}),
                      tick=_sees(lambda s: {"max_daily_total_mU": 2 * s.max_daily_total_mU}))),
+    Mutant("daily_window_one_bin_short", "P-DOSE-DAILY-TOTAL",
+           "the daily ring keeps one 60-minute bin too few (forgets the window's oldest hour)",
+           _handlers("daily_window_one_bin_short", tick=_forgets_oldest_daily_bin)),
+    Mutant("iob_bins_older_age", "P-DOSE-AUTO-BOLUS-IOB",
+           "IOB bins valued at the next bin's age (under-counts insulin on board)",
+           REFERENCE.replacing("iob_bins_older_age",
+                               handlers={kind: _older_iob(REFERENCE.handlers[kind])
+                                         for kind in ("tick", "bolus")},
+                               observe=_older_iob(REFERENCE.observe))),
     Mutant("iob_cap_wrong_unit", "P-DOSE-AUTO-BOLUS-IOB",
            "max_iob compared in U·1000 (a unit error): no cap for automation",
            _handler_sees("iob_cap_wrong_unit", "bolus",

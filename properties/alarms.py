@@ -168,5 +168,19 @@ class StoppingAlarmsLatch(Property):
         stopped = or_(not_(or_(*any_active)), eq(after.mode, STOPPED))
         return Check(tuple(new_memory), and_(stopped, *checks), or_(*any_active))
 
-    prove = False  # the cause trackers mirror the model closely; fuzzed and monitored
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        """The observer's cause and acknowledgement trackers agree with the pump's state."""
+        auto_off = STOPPING_ALARMS.index("auto_off")
+        causes = (
+            pump.occluded,
+            pump.reservoir_mU < ctx.params.settings.pulse_mU,
+            pump.battery_depleted,
+            pump.motor_fault,
+            and_(pump.latched[auto_off], not_(pump.acked[auto_off])),
+        )
+        facts = []
+        for (cause, acked), pump_cause, pump_acked in zip(memory, causes, pump.acked,
+                                                           strict=True):
+            facts += [eq(cause, pump_cause), eq(acked, pump_acked)]
+        return facts
 

@@ -62,6 +62,7 @@ class OcclusionStopsInTime(Property):
             eq(occluded, pump.occluded),
             or_(not_(occluded), eq(pushed, pump.occl_pushed_mU)),
             pump.occl_pushed_mU < ctx.params.settings.occlusion_max_missed_mU,
+            pushed < ctx.params.settings.occlusion_max_missed_mU,  # kept when cleared
         ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from .codes import STOPPING_ALARMS
 from .logic import and_, not_, or_
 from .state import Params, State
 from .transition import _auto_off_expired, cgm_fresh
@@ -66,6 +67,9 @@ def state_invariants(params: Params, s: State) -> list[Any]:
         if index > 0:  # an occlusion latches only when detected
             facts.append(or_(not_(cause), latched))
         facts.append(or_(not_(and_(latched, ack)), cause))
+    # Acknowledging auto_off is itself user interaction, which removes its cause: the alarm
+    # clears in the same request, so it is never left latched and acknowledged.
+    facts.append(not_(s.acked[STOPPING_ALARMS.index("auto_off")]))
     temp_live = and_(s.t < s.temp_end, or_(not_(s.temp_auto), cgm_fresh(params, s)))
     facts.append(or_(not_(s.temp_on), temp_live))
     facts.append(or_(not_(or_(*s.latched)), s.suspended))

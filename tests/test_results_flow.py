@@ -1,4 +1,5 @@
-"""Typed results flow between stages in memory: Evidence → HazardAssessment → Bundle."""
+"""Typed results flow between stages in memory (Evidence → HazardAssessment → Bundle), and
+fuzzing tells findings from bugs of pumpproof."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ import pytest
 
 from pumpproof.campaigns.evidence import evidence_json
 from pumpproof.commands import hazards_cmd, run_cmd
-from pumpproof.errors import ExitCode, UsageError
+from pumpproof.engines.fuzz import FuzzProfile, fuzz
+from pumpproof.errors import ExitCode, InternalError, UsageError
 from pumpproof.hazards.risk import HazardAssessment, assess
 from pumpproof.properties.catalogue import all_properties
+from pumpproof.properties.dose import MaxBolus
 from pumpproof.properties.evidence import Evidence, PropertyEvidence
+from pumpproof.properties.observer import Check, Context, StepView
 from pumpproof.properties.verdicts import SEVERITY, Method, MethodResult, Verdict, worst
-from pumpproof.pump_model import ReferencePump
+from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.reports import RENDERERS
 from pumpproof.spec import Spec, load_spec
+from pumpproof.targets import InProcessTarget
 
 SPEC = load_spec()
 
@@ -115,3 +120,21 @@ def test_run_passes_typed_results_and_reads_nothing_back(
     monkeypatch.setattr(ReferencePump, "handle", lambda *_: pytest.fail("a report replayed"))
     for fmt, file in run_cmd.REPORTS.items():
         assert RENDERERS[fmt](bundle) == (out / file).read_bytes().decode()
+
+
+class _BuggyObserver(MaxBolus):  # a bug in pumpproof's own observer, not in the target
+    id = "P-BUGGY"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        if view.after.accepted and view.request.amount_mU > 0:
+            raise KeyError("a pumpproof bug")
+        return super().update(ctx, memory, view)
+
+
+@pytest.mark.parametrize("scenarios", [False, True])
+def test_a_bug_while_fuzzing_is_an_internal_error_not_a_target_failure(scenarios: bool) -> None:
+    params = Params(SPEC.settings)
+    with pytest.raises(InternalError, match="KeyError"):
+        fuzz(SPEC, params, [_BuggyObserver()],
+             lambda: InProcessTarget("reference", ReferencePump(SPEC)),
+             FuzzProfile(examples=20, steps=20, max_tick_run=60), seed=0, scenarios=scenarios)

@@ -15,22 +15,28 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz
-from pumpproof.engines.session import ConformanceDiff
 from pumpproof.errors import TargetFailure, UsageError
+from pumpproof.files import load_json
 from pumpproof.properties.catalogue import observer_properties
-from pumpproof.properties.verdicts import MethodResult, Verdict
+from pumpproof.properties.evidence import (
+    BaselineComparison,
+    Evidence,
+    PropertyEvidence,
+    TargetFailureRecord,
+    TargetRun,
+)
 from pumpproof.pump_model import Params, ReferencePump
-from pumpproof.spec import Spec, load_spec
+from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
-from .verify import PropertyEvidence
+from .verify import fuzz_result
 
-__all__ = ["Baseline", "CheckOptions", "CheckResult", "compare_baseline", "run_check"]
+__all__ = ["Baseline", "CheckOptions", "CheckResult", "compare_baseline", "run_check",
+           "with_baseline"]
 
 ROUND_SECONDS = 10.0
 ROUND_PROFILE = FuzzProfile(examples=20, steps=60, max_tick_run=240)
@@ -44,13 +50,12 @@ class CheckOptions:
     workers: int = 1
     timeout_s: float = 5.0
     profile: str = "ci"
-    spec_dir: str | None = None
     dask_address: str | None = None  # run the rounds on an existing Dask cluster
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckResult:
-    evidence: list[PropertyEvidence]
+    evidence: Evidence  # with its ``target`` section
     outcome: FuzzOutcome
     rounds: int
     budget_exhausted: bool
@@ -58,13 +63,20 @@ class CheckResult:
 
     @property
     def violated(self) -> list[str]:
-        return [e.prop.id for e in self.evidence if e.verdict is Verdict.VIOLATED]
+        return self.evidence.violated
+
+    @property
+    def target(self) -> TargetRun:
+        assert self.evidence.target is not None
+        return self.evidence.target
 
 
-def _round(args: tuple[CheckOptions, int, bool]) -> FuzzOutcome:
-    """One worker's round (runs in a worker process: everything is rebuilt from options)."""
-    options, seed, scenarios = args
-    spec = load_spec(options.spec_dir)
+_Job = tuple[Spec, CheckOptions, int, bool]
+
+
+def _round(args: _Job) -> FuzzOutcome:
+    """One worker's round (may run in a worker process: the spec travels with the job)."""
+    spec, options, seed, scenarios = args
     params = Params(spec.settings)
     return fuzz(
         spec, params, observer_properties(),
@@ -75,7 +87,7 @@ def _round(args: tuple[CheckOptions, int, bool]) -> FuzzOutcome:
     )
 
 
-def _on_dask(address: str, jobs: list[tuple[CheckOptions, int, bool]]) -> list[FuzzOutcome]:
+def _on_dask(address: str, jobs: list[_Job]) -> list[FuzzOutcome]:
     """The same rounds on a Dask cluster; results come back in job order."""
     try:
         from distributed import Client
@@ -149,7 +161,8 @@ def run_check(
             exhausted = True
             break
         jobs = [
-            (options, options.seed * 1000 + round_index * workers + w, round_index == 0 and w == 0)
+            (spec, options, options.seed * 1000 + round_index * workers + w,
+             round_index == 0 and w == 0)
             for w in range(workers)
         ]
         if progress:
@@ -165,43 +178,17 @@ def run_check(
         if any(o.target_failure for o in outcomes):
             break
     merged = _merge(outcomes)
-    evidence = []
-    for prop in observer_properties():
-        trace = merged.violations.get(prop.id)
-        result = MethodResult(
-            "fuzz",
-            Verdict.VIOLATED if trace else Verdict.PASSED,
-            examples=merged.examples,
-            triggers=merged.triggers.get(prop.id, 0),
-            counterexample=trace,
-            detail=(f"violated; shrunk trace of {len(trace)} requests" if trace else
-                    f"no violation in {merged.examples} examples, {merged.requests} requests"),
-        )
-        evidence.append(PropertyEvidence(prop, (result,)))
-    return CheckResult(evidence, merged, rounds, exhausted, time.perf_counter() - started)
-
-
-def target_section(options: CheckOptions, result: CheckResult) -> dict[str, Any]:
-    """The ``target`` section of evidence.json for a check."""
-    outcome = result.outcome
+    evidence = tuple(PropertyEvidence.of(prop, (fuzz_result(merged, prop.id),))
+                     for prop in observer_properties())
     failure = None
-    if outcome.target_failure is not None:
-        failure = {
-            "message": outcome.target_failure,
-            "trace": "counterexamples/target-failure.jsonl",
-            "stderr": outcome.target_stderr[-4000:],
-        }
-    return {
-        "description": options.target,
-        "budget_s": options.budget_s,
-        "workers": options.workers,
-        "rounds": result.rounds,
-        "budget_exhausted": result.budget_exhausted,
-        "examples": outcome.examples,
-        "requests": outcome.requests,
-        "failure": failure,
-        "conformance": [diff.to_json() for diff in outcome.conformance],
-    }
+    if merged.target_failure is not None:
+        failure = TargetFailureRecord(merged.target_failure, tuple(merged.target_trace or ()),
+                                      merged.target_stderr)
+    target = TargetRun(options.target, options.budget_s, options.workers, rounds, exhausted,
+                       merged.examples, merged.requests, failure, tuple(merged.conformance))
+    return CheckResult(Evidence(spec.name, tuple(spec.file_hashes), options.seed, "ci", evidence,
+                                target),
+                       merged, rounds, exhausted, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -213,10 +200,7 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str) -> Baseline:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"{path}: cannot read the baseline: {exc}") from None
+        data = load_json(path, "the baseline")
         if isinstance(data, dict) and isinstance(data.get("evidence"), dict):
             data = {**data["evidence"], "accepted": data.get("accepted", [])}
         if not isinstance(data, dict) or not isinstance(data.get("properties"), list):
@@ -247,5 +231,12 @@ def compare_baseline(violated: Sequence[str], baseline: Baseline) -> dict[str, l
     }
 
 
-def conformance_diffs(result: CheckResult) -> list[ConformanceDiff]:
-    return list(result.outcome.conformance)
+def with_baseline(result: CheckResult, baseline: Baseline, file: str) -> CheckResult:
+    """The result with its violations compared to ``baseline`` (recorded in the evidence)."""
+    comparison = compare_baseline(result.violated, baseline)
+    recorded = BaselineComparison(
+        new=tuple(comparison["new"]), still_failing=tuple(comparison["still_failing"]),
+        known=tuple(comparison["known"]), fixed=tuple(comparison["fixed"]), file=file,
+        justifications=dict(baseline.accepted))
+    target = replace(result.target, baseline=recorded)
+    return replace(result, evidence=replace(result.evidence, target=target))

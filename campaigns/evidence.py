@@ -1,4 +1,5 @@
-"""The evidence file (``evidence.json``, schema ``pumpproof.evidence/1``) and JUnit XML.
+"""The evidence file (``evidence.json``, schema ``pumpproof.evidence/1``): a rendering of
+typed :class:`~pumpproof.properties.evidence.Evidence`.
 
 Everything here is a pure function of the results, so the same inputs and seed give a
 byte-identical ``evidence.json``; wall-clock times go to ``timings.json`` only.
@@ -7,23 +8,20 @@ byte-identical ``evidence.json``; wall-clock times go to ``timings.json`` only.
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
-import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from importlib import metadata, resources
 from typing import Any
 
 from pumpproof import __version__
-from pumpproof.properties.verdicts import Verdict
-from pumpproof.spec import Spec
+from pumpproof.properties.evidence import Evidence, TargetRun
+from pumpproof.properties.verdicts import Method
 
-from .verify import PropertyEvidence
-
-__all__ = ["EVIDENCE_SCHEMA", "evidence_json", "junit_xml", "model_sha256", "timings_json"]
+__all__ = ["EVIDENCE_SCHEMA", "TARGET_FAILURE_TRACE", "counterexample_name", "evidence_json",
+           "model_sha256", "timings_json"]
 
 EVIDENCE_SCHEMA = "pumpproof.evidence/1"
 DEPENDENCIES = ("z3-solver", "hypothesis", "crosshair-tool", "networkx", "dd", "pydantic", "PyYAML")
+TARGET_FAILURE_TRACE = "counterexamples/target-failure.jsonl"
 
 
 def _versions() -> dict[str, str]:
@@ -47,18 +45,41 @@ def model_sha256() -> str:
     return digest.hexdigest()
 
 
-def counterexample_name(prop_id: str, method: str) -> str:
-    return f"counterexamples/{prop_id}.{method}.jsonl"
+def counterexample_name(prop_id: str, method: Method) -> str:
+    return f"counterexamples/{prop_id}.{method.value}.jsonl"
 
 
-def evidence_json(
-    spec: Spec, evidence: Sequence[PropertyEvidence], *, seed: int, profile: str,
-    target: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    counts = {v.value: 0 for v in Verdict}
+def target_json(target: TargetRun) -> dict[str, Any]:
+    """The ``target`` section of evidence.json for a check."""
+    failure = None
+    if target.failure is not None:
+        failure = {
+            "message": target.failure.message,
+            "trace": TARGET_FAILURE_TRACE,
+            "stderr": target.failure.stderr[-4000:],
+        }
+    out: dict[str, Any] = {
+        "description": target.description,
+        "budget_s": target.budget_s,
+        "workers": target.workers,
+        "rounds": target.rounds,
+        "budget_exhausted": target.budget_exhausted,
+        "examples": target.examples,
+        "requests": target.requests,
+        "failure": failure,
+        "conformance": [diff.to_json() for diff in target.conformance],
+    }
+    if target.baseline is not None:
+        baseline = target.baseline
+        out["baseline"] = {"new": list(baseline.new), "still_failing": list(baseline.still_failing),
+                           "known": list(baseline.known), "fixed": list(baseline.fixed),
+                           "file": baseline.file, "justifications": dict(baseline.justifications)}
+    return out
+
+
+def evidence_json(evidence: Evidence) -> dict[str, Any]:
     properties = []
-    for item in evidence:
-        counts[item.verdict.value] += 1
+    for item in evidence.properties:
         results = []
         for result in item.results:
             entry = result.to_json()
@@ -77,12 +98,6 @@ def evidence_json(
                 "verdict": item.verdict.value,
             }
         )
-    overall = (
-        Verdict.VIOLATED if counts["violated"]
-        else Verdict.UNKNOWN if counts["unknown"]
-        else Verdict.PASSED if counts["passed"]
-        else Verdict.PROVED
-    )
     out: dict[str, Any] = {
         "schema": EVIDENCE_SCHEMA,
         "tool": {
@@ -91,53 +106,24 @@ def evidence_json(
             "python": platform.python_version(),
             "dependencies": _versions(),
         },
-        "spec": {"name": spec.name, "files": dict(spec.file_hashes)},
+        "spec": {"name": evidence.spec_name, "files": dict(evidence.spec_files)},
         "model": {"sha256": model_sha256()},
-        "seed": seed,
-        "profile": profile,
-        "summary": counts,
-        "verdict": overall.value,
+        "seed": evidence.seed,
+        "profile": evidence.profile,
+        "summary": {verdict.value: n for verdict, n in evidence.summary.items()},
+        "verdict": evidence.verdict.value,
         "properties": properties,
     }
-    if target is not None:
-        out["target"] = target
+    if evidence.target is not None:
+        out["target"] = target_json(evidence.target)
     return out
 
 
-def dumps(data: Any) -> str:
-    """Canonical JSON text: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def junit_xml(evidence: Sequence[PropertyEvidence], suite: str = "pumpproof.verify") -> str:
-    """One testcase per property and method; violations carry the counterexample."""
-    cases = [(item, result) for item in evidence for result in item.results]
-    root = ET.Element(
-        "testsuite",
-        name=suite,
-        tests=str(len(cases)),
-        failures=str(sum(r.verdict is Verdict.VIOLATED for _, r in cases)),
-        skipped=str(sum(r.verdict is Verdict.UNKNOWN for _, r in cases)),
-    )
-    for item, result in cases:
-        case = ET.SubElement(root, "testcase", classname=item.prop.id, name=result.method)
-        if result.verdict is Verdict.VIOLATED:
-            failure = ET.SubElement(case, "failure", message=f"{item.prop.id}: {result.detail}")
-            trace = "\n".join(json.dumps(m, sort_keys=True) for m in result.counterexample or [])
-            requirements = ", ".join(item.prop.requirements)
-            failure.text = f"{item.prop.title}\nrequirements: {requirements}\n{trace}"
-        elif result.verdict is Verdict.UNKNOWN:
-            ET.SubElement(case, "skipped", message=result.detail)
-        else:
-            ET.SubElement(case, "system-out").text = f"{result.verdict.value}: {result.detail}"
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def timings_json(evidence: Sequence[PropertyEvidence], total_seconds: float) -> dict[str, Any]:
+def timings_json(evidence: Evidence, total_seconds: float) -> dict[str, Any]:
     return {
         "total_seconds": round(total_seconds, 3),
         "properties": {
-            item.prop.id: {r.method: round(r.seconds, 3) for r in item.results} for item in evidence
+            item.prop.id: {r.method.value: round(r.seconds, 3) for r in item.results}
+            for item in evidence.properties
         },
     }

@@ -1,7 +1,7 @@
 """A verification campaign on the reference model: prove, search and fuzz every property.
 
-Pure orchestration: takes a spec and options, returns :class:`PropertyEvidence` per
-property. Writing files and printing belong to the CLI.
+Pure orchestration: takes a spec and options, returns typed :class:`Evidence` (per
+property, the results of each :class:`Method`). Writing files and printing belong to the CLI.
 """
 
 from __future__ import annotations
@@ -9,41 +9,26 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import Any
 
 from pumpproof.engines.contracts import check_contracts
-from pumpproof.engines.fuzz import PROFILES, fuzz
+from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, fuzz
 from pumpproof.engines.prove import ProofSettings, bmc, k_induction
 from pumpproof.errors import SpecError
 from pumpproof.properties.catalogue import all_properties, by_id
 from pumpproof.properties.contracts import ContractProperty
+from pumpproof.properties.evidence import Evidence, PropertyEvidence
 from pumpproof.properties.observer import Property
-from pumpproof.properties.verdicts import MethodResult, Verdict, overall_verdict
+from pumpproof.properties.verdicts import Method, MethodResult, Verdict
 from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
-__all__ = ["PROOF_SETTINGS", "PropertyEvidence", "check_links", "verify"]
+__all__ = ["PROOF_SETTINGS", "check_links", "fuzz_result", "verify"]
 
 PROOF_SETTINGS: dict[str, ProofSettings] = {
     "ci": ProofSettings(bmc_depth=3, max_k=1, timeout_ms=60_000),
     "thorough": ProofSettings(bmc_depth=6, max_k=3, timeout_ms=600_000),
 }
-
-
-@dataclass(frozen=True)
-class PropertyEvidence:
-    prop: Property
-    results: tuple[MethodResult, ...]
-
-    @property
-    def verdict(self) -> Verdict:
-        return overall_verdict(list(self.results))
-
-    @property
-    def triggers(self) -> int:
-        return sum(r.triggers for r in self.results)
 
 
 def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
@@ -76,7 +61,7 @@ def verify(
     workers: int = 2,
     progress: Callable[[str], None] | None = None,
     properties: Sequence[Property] | None = None,
-) -> list[PropertyEvidence]:
+) -> Evidence:
     """Every property: k-induction and BMC in Z3 (when composable), then fuzzing."""
     params = Params(spec.settings)
     props = list(properties or all_properties())
@@ -107,30 +92,26 @@ def verify(
         if isinstance(prop, ContractProperty):
             if progress:
                 progress(f"CrossHair contracts of {prop.id}")
-            evidence.append(PropertyEvidence(prop, (check_contracts(prop, profile),)))
+            evidence.append(PropertyEvidence.of(prop, (check_contracts(prop, profile),)))
             continue
         results = list(proved.get(prop.id, []))
-        trace = outcome.violations.get(prop.id)
-        results.append(
-            MethodResult(
-                "fuzz",
-                Verdict.VIOLATED if trace else Verdict.PASSED,
-                examples=outcome.examples,
-                triggers=outcome.triggers.get(prop.id, 0),
-                counterexample=trace,
-                detail=(
-                    f"violated; shrunk trace of {len(trace)} requests" if trace
-                    else f"no violation in {outcome.examples} examples, "
-                    f"{outcome.requests} requests (seed {seed})"
-                ),
-            )
-        )
-        evidence.append(PropertyEvidence(prop, tuple(results)))
-    return evidence
+        results.append(fuzz_result(outcome, prop.id, f" (seed {seed})"))
+        evidence.append(PropertyEvidence.of(prop, results))
+    return Evidence(spec.name, tuple(spec.file_hashes), seed, profile, tuple(evidence))
 
 
-def evidence_summary(evidence: Sequence[PropertyEvidence]) -> dict[str, Any]:
-    counts: dict[str, int] = {v.value: 0 for v in Verdict}
-    for item in evidence:
-        counts[item.verdict.value] += 1
-    return counts
+def fuzz_result(outcome: FuzzOutcome, prop_id: str, suffix: str = "") -> MethodResult:
+    """The fuzzing result of one property from a campaign's outcome."""
+    trace = outcome.violations.get(prop_id)
+    return MethodResult(
+        Method.FUZZ,
+        Verdict.VIOLATED if trace else Verdict.PASSED,
+        examples=outcome.examples,
+        triggers=outcome.triggers.get(prop_id, 0),
+        counterexample=trace,
+        detail=(
+            f"violated; shrunk trace of {len(trace)} requests" if trace
+            else f"no violation in {outcome.examples} examples, "
+            f"{outcome.requests} requests{suffix}"
+        ),
+    )

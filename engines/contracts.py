@@ -14,7 +14,7 @@ import sys
 import time
 
 from pumpproof.properties.contracts import ContractProperty
-from pumpproof.properties.verdicts import MethodResult, Verdict, overall_verdict
+from pumpproof.properties.verdicts import Method, MethodResult, Verdict, overall_verdict
 
 __all__ = ["CONTRACT_TIMEOUT_S", "check_contracts"]
 
@@ -65,14 +65,14 @@ def check_contracts(
     started = time.perf_counter()
     seconds = CONTRACT_TIMEOUT_S[profile]
     results = [_crosshair(target, seconds) for target in (targets or prop.contracts)]
-    verdicts = [MethodResult("contract", verdict) for verdict, _, _ in results]
+    verdicts = [MethodResult(Method.CONTRACT, verdict) for verdict, _, _ in results]
     verdict = overall_verdict(verdicts)
     if verdict is Verdict.PROVED and any(v.verdict is not Verdict.PROVED for v in verdicts):
         verdict = Verdict.PASSED  # proved only if every function is confirmed on all paths
     if any(v.verdict is Verdict.UNKNOWN for v in verdicts) and verdict is not Verdict.VIOLATED:
         verdict = Verdict.UNKNOWN
     return MethodResult(
-        "contract", verdict, triggers=sum(n for _, n, _ in results),
+        Method.CONTRACT, verdict, triggers=sum(n for _, n, _ in results),
         detail="; ".join(detail for _, _, detail in results),
         seconds=time.perf_counter() - started,
     )

@@ -5,8 +5,13 @@ values, malformed events and runs of ticks; every property's observer is a runti
 monitor and the machine's invariant is that none is violated. Hypothesis shrinks a
 failure to a minimal trace, which is returned as replayable protocol requests.
 
-Runs are deterministic for a given seed (no example database, no deadline). The
-``ci`` profile takes seconds; ``thorough`` explores far more.
+Runs are deterministic for a given seed (Hypothesis' public ``@seed`` on the machine, no
+example database, no deadline). The ``ci`` profile takes seconds; ``thorough`` explores
+far more.
+
+A violation the observers find (:class:`PropertyViolation`) and a failing target
+(:class:`TargetFailure`) are findings; any other exception while fuzzing is a bug in
+pumpproof and is raised as :class:`InternalError`, never blamed on the target.
 """
 
 from __future__ import annotations
@@ -20,15 +25,14 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
 from hypothesis.stateful import (
     RuleBasedStateMachine,
-    get_state_machine_test,
     invariant,
     rule,
+    run_state_machine_as_test,
 )
 
-from pumpproof.errors import PropertyViolation, TargetFailure
+from pumpproof.errors import Finding, InternalError, PropertyViolation, TargetFailure
 from pumpproof.properties.observer import Property
 from pumpproof.pump_model import ALARMS, FAULTS, Params, ReferencePump
 from pumpproof.spec import MAX_SCHEDULE_SEGMENTS, Spec
@@ -253,12 +257,31 @@ def _run_scenarios(
                 outcome.target_failure = str(exc)
                 outcome.target_trace = list(session.trace) if session else []
                 outcome.target_stderr = exc.stderr
+        except Finding:
+            raise
+        except Exception as exc:  # a bug of pumpproof, not of the target
+            raise InternalError(f"while running scenarios: {type(exc).__name__}: {exc}") from exc
         finally:
             if session is not None:
                 session.target.close()
         outcome.examples += 1
         if session is not None:
             _collect(outcome, session)
+
+
+def _finding(exc: Exception) -> Exception:
+    """``exc`` when it is a finding (or a group of findings); else an :class:`InternalError`.
+
+    Hypothesis re-raises the shrunk failure itself, or a group of them (e.g. a failure
+    that does not reproduce on the target); only observers and targets raise findings.
+    """
+    if isinstance(exc, Finding):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        _, rest = exc.split(Finding)
+        if rest is None:
+            return exc
+    raise InternalError(f"while fuzzing: {type(exc).__name__}: {exc}") from exc
 
 
 def _collect(outcome: FuzzOutcome, session: Session) -> None:
@@ -303,16 +326,13 @@ def fuzz(
         sessions: list[Session] = []
         machine = _make_machine(spec, params, active, make_target, profile, outcome, last_trace,
                                 sessions, make_reference)
-        # The public ``seed`` decorator fixes the run; no example database is used.
-        test = get_state_machine_test(
-            machine, settings=settings, _min_steps=0, _flaky_state={"selecting_rule": False}
-        )
-        test = hypothesis_seed(seed)(test)
+        # Hypothesis' public ``@seed`` on the machine fixes the run; no example database.
+        seeded = hypothesis_seed(seed)(machine)
         failure: BaseException | None = None
         try:
-            test()
-        except (TargetFailure, PropertyViolation, HypothesisException, AssertionError) as exc:
-            failure = exc
+            run_state_machine_as_test(seeded, settings=settings)
+        except Exception as exc:
+            failure = _finding(exc)
         for session in sessions:
             _collect(outcome, session)
         if failure is None:

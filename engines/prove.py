@@ -24,7 +24,7 @@ from typing import Any
 import z3
 
 from pumpproof.properties.observer import Context, Property, StepView
-from pumpproof.properties.verdicts import MethodResult, Verdict
+from pumpproof.properties.verdicts import Method, MethodResult, Verdict
 from pumpproof.pump_model import REFERENCE, Params, Request, Rules, State, initial_state, step
 from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.invariants import state_invariants
@@ -276,11 +276,11 @@ def _bmc(
         if answer == z3.sat:
             trace = _trace(solver.model(), unrolling, depth)
             solver.pop()
-            return _counterexample(prop, params, trace, "bmc", depth, started, rules)
+            return _counterexample(prop, params, trace, Method.BMC, depth, started, rules)
         solver.pop()
         if answer == z3.unknown:
             return MethodResult(
-                "bmc", Verdict.UNKNOWN, depth=depth - 1,
+                Method.BMC, Verdict.UNKNOWN, depth=depth - 1,
                 detail=f"Z3 gave up at depth {depth}: {solver.reason_unknown()}",
                 seconds=time.perf_counter() - started,
             )
@@ -291,7 +291,7 @@ def _bmc(
             trigger_seen = solver.check() == z3.sat
             solver.pop()
     return MethodResult(
-        "bmc",
+        Method.BMC,
         Verdict.PASSED,
         depth=settings.bmc_depth,
         triggers=int(trigger_seen),
@@ -302,7 +302,7 @@ def _bmc(
 
 
 def _counterexample(
-    prop: Property, params: Params, trace: list[dict[str, Any]], method: str, depth: int,
+    prop: Property, params: Params, trace: list[dict[str, Any]], method: Method, depth: int,
     started: float, rules: Rules,
 ) -> MethodResult:
     if not replay_violates(prop, params, trace, Context.for_proof(params), rules):
@@ -341,7 +341,7 @@ def _k_induction(
     failed = [f"{name}: {detail}" for name, holds, detail in obligations if not holds]
     if failed:
         return MethodResult(
-            "kinduction", Verdict.UNKNOWN, depth=0,
+            Method.KINDUCTION, Verdict.UNKNOWN, depth=0,
             detail="the observer's abstraction may under-count, so a proof would not imply "
             "the exact property: " + "; ".join(failed),
             seconds=time.perf_counter() - started,
@@ -357,7 +357,7 @@ def _k_induction(
     if base_solver.check() != z3.unsat:
         base_solver.pop()
         return MethodResult(
-            "kinduction", Verdict.UNKNOWN, depth=0,
+            Method.KINDUCTION, Verdict.UNKNOWN, depth=0,
             detail="the invariant does not hold in the initial state (lemma error)",
             seconds=time.perf_counter() - started,
         )
@@ -384,17 +384,17 @@ def _k_induction(
             if not z3.is_true(model.eval(_bool(base.oks[-1]), model_completion=True)):
                 trace = _trace(model, base, k)
                 base_solver.pop()
-                return _counterexample(prop, params, trace, "kinduction", k, started, rules)
+                return _counterexample(prop, params, trace, Method.KINDUCTION, k, started, rules)
             base_solver.pop()
             return MethodResult(
-                "kinduction", Verdict.UNKNOWN, depth=k,
+                Method.KINDUCTION, Verdict.UNKNOWN, depth=k,
                 detail=f"a lemma fails on a reachable state at depth {k} (lemma error)",
                 seconds=time.perf_counter() - started,
             )
         base_solver.pop()
         if answer == z3.unknown:
             return MethodResult(
-                "kinduction", Verdict.UNKNOWN, depth=k,
+                Method.KINDUCTION, Verdict.UNKNOWN, depth=k,
                 detail=f"Z3 gave up in the base case: {base_solver.reason_unknown()}",
                 seconds=time.perf_counter() - started,
             )
@@ -407,7 +407,7 @@ def _k_induction(
         vacuous = _vacuity(step_solver, path)
         if vacuous:
             return MethodResult(
-                "kinduction", Verdict.UNKNOWN, depth=k, detail=vacuous,
+                Method.KINDUCTION, Verdict.UNKNOWN, depth=k, detail=vacuous,
                 seconds=time.perf_counter() - started,
             )
         step_solver.push()
@@ -421,19 +421,19 @@ def _k_induction(
         step_solver.pop()
         if answer == z3.unsat:
             return MethodResult(
-                "kinduction", Verdict.PROVED, depth=k, triggers=1,
+                Method.KINDUCTION, Verdict.PROVED, depth=k, triggers=1,
                 detail=f"proved for all reachable states by {k}-induction{discharged}",
                 seconds=time.perf_counter() - started,
             )
         if answer == z3.unknown:
             return MethodResult(
-                "kinduction", Verdict.UNKNOWN, depth=k,
+                Method.KINDUCTION, Verdict.UNKNOWN, depth=k,
                 detail=f"Z3 gave up in the inductive step: {step_solver.reason_unknown()}",
                 seconds=time.perf_counter() - started,
             )
         step_solver.add(_bool(path.oks[-1]), path.invariant(last))
     return MethodResult(
-        "kinduction", Verdict.UNKNOWN, depth=settings.max_k,
+        Method.KINDUCTION, Verdict.UNKNOWN, depth=settings.max_k,
         detail=f"not inductive up to k={settings.max_k}: a step from a state satisfying "
         f"every assumption breaks {', '.join(cti[:4])} (needs a stronger lemma, or the "
         "model breaks it)",
@@ -478,7 +478,7 @@ def prove_state_invariants(
 
     def result(verdict: Verdict, detail: str, trace: list[dict[str, Any]] | None = None
                ) -> MethodResult:
-        return MethodResult("invariants", verdict, depth=1, triggers=1, detail=detail,
+        return MethodResult(Method.INVARIANTS, verdict, depth=1, triggers=1, detail=detail,
                             counterexample=trace, seconds=time.perf_counter() - started,
                             scope=scope)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pumpproof.errors import AnswerError, TargetFailure
+from pumpproof.properties.evidence import ConformanceDiff
 from pumpproof.properties.observer import Property
 from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.pump_model.protocol import observation_from_json, request_from_json
@@ -23,21 +24,6 @@ from .monitor import Monitor
 __all__ = ["ConformanceDiff", "Session"]
 
 _COMPARED = ("delivered_mU", "mode", "alarms", "accepted")
-
-
-@dataclass(frozen=True)
-class ConformanceDiff:
-    """The first field where target and reference disagree on one request."""
-
-    index: int
-    field: str
-    target: Any
-    reference: Any
-    trace: tuple[Any, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"request_index": self.index, "field": self.field, "target": self.target,
-                "reference": self.reference, "request": self.trace[-1]}
 
 
 @dataclass

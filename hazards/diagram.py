@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 
 from pumpproof.spec.hazard_log import FaultTreeSpec
 
@@ -25,7 +26,7 @@ def _quote(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 
-def fault_tree_dot(tree: FaultTreeSpec, probabilities: dict[str, float]) -> str:
+def fault_tree_dot(tree: FaultTreeSpec, probabilities: Mapping[str, float | None]) -> str:
     lines = [f"digraph {_quote(tree.id)} {{", "  rankdir=TB;",
              '  node [fontname="Helvetica", fontsize=10];',
              f"  label={_quote(tree.title)}; labelloc=t;"]

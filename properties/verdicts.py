@@ -1,12 +1,19 @@
-"""Verdicts and results: closed enums, frozen records, each carrying its evidence."""
+"""Verdicts, methods and results: closed enums, frozen records, each carrying its evidence.
+
+The one order of verdicts lives here (:data:`SEVERITY`, worst first): the overall
+verdict of a campaign, the worst verdict behind a risk control and the order reports
+list verdicts in all come from it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["MethodResult", "Verdict", "overall_verdict"]
+__all__ = ["SEVERITY", "Method", "MethodResult", "Verdict", "overall_verdict", "verdict_counts",
+           "worst"]
 
 
 class Verdict(StrEnum):
@@ -20,11 +27,41 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Method(StrEnum):
+    """How a verdict was reached."""
+
+    KINDUCTION = "kinduction"  # Z3 k-induction: proves for all reachable states
+    BMC = "bmc"  # Z3 bounded model checking
+    FUZZ = "fuzz"  # Hypothesis state-machine fuzzing (and directed scenarios)
+    CONTRACT = "contract"  # CrossHair contracts of a pure function
+    INVARIANTS = "invariants"  # Z3: the model's own invariants are inductive (an obligation)
+
+
+#: Worst first: a violation outweighs no conclusion, which outweighs evidence, which
+#: outweighs proof. The single place this order is written.
+SEVERITY: tuple[Verdict, ...] = (Verdict.VIOLATED, Verdict.UNKNOWN, Verdict.PASSED,
+                                 Verdict.PROVED)
+
+
+def worst(verdicts: Iterable[Verdict], default: Verdict = Verdict.PROVED) -> Verdict:
+    """The most severe of ``verdicts`` (``default`` when there are none)."""
+    present = set(verdicts)
+    return next((v for v in SEVERITY if v in present), default)
+
+
+def verdict_counts(verdicts: Iterable[Verdict]) -> dict[Verdict, int]:
+    """How many of each verdict, every verdict present, in :data:`SEVERITY` order."""
+    counts = dict.fromkeys(SEVERITY, 0)
+    for verdict in verdicts:
+        counts[verdict] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class MethodResult:
-    """The result of one method (kinduction, bmc, fuzz, contract) on one property."""
+    """The result of one method on one property."""
 
-    method: str
+    method: Method
     verdict: Verdict
     depth: int | None = None  # BMC depth, k of k-induction
     examples: int | None = None  # fuzz: test cases run
@@ -37,9 +74,9 @@ class MethodResult:
     scope: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": self.method, "verdict": self.verdict.value}
+        out: dict[str, Any] = {"method": self.method.value, "verdict": self.verdict.value}
         if self.depth is not None:
-            out["depth" if self.method == "bmc" else "k"] = self.depth
+            out["depth" if self.method is Method.BMC else "k"] = self.depth
         if self.examples is not None:
             out["examples"] = self.examples
         out["triggers"] = self.triggers
@@ -49,9 +86,19 @@ class MethodResult:
             out["scope"] = self.scope
         return out
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MethodResult:
+        """A result as recorded in an evidence file (counterexamples stay in their files)."""
+        method = Method(data["method"])
+        depth = data.get("depth" if method is Method.BMC else "k")
+        return cls(method, Verdict(data["verdict"]), depth=depth, examples=data.get("examples"),
+                   triggers=int(data.get("triggers", 0)), detail=str(data.get("detail", "")),
+                   scope=data.get("scope"))
+
 
 def overall_verdict(results: list[MethodResult]) -> Verdict:
-    """Violated beats everything; then proved; then passed; unknown if nothing concluded."""
+    """One property's verdict from its methods — the strongest conclusion, not the worst:
+    violated beats everything; then proved; then passed; unknown if nothing concluded."""
     verdicts = {r.verdict for r in results}
     for verdict in (Verdict.VIOLATED, Verdict.PROVED, Verdict.PASSED):
         if verdict in verdicts:

@@ -1,9 +1,10 @@
 """Reports: the evidence bundle and its renderings (HTML, Markdown, JUnit, SARIF).
 
-Every renderer reads only the bundle, so an auditor can re-render without re-running.
+Every renderer reads only the bundle as stored (:data:`BundleDocument`), so ``run`` and an
+auditor's ``pumpproof report`` render the same bytes without re-running anything.
 """
 
-from .bundle import BUNDLE_SCHEMA, build_bundle, load_bundle, manifest, timeline
+from .bundle import BUNDLE_SCHEMA, Bundle, BundleDocument, build_bundle, load_bundle, manifest
 from .formats import render_junit, render_markdown, render_sarif
 from .html import render_html
 
@@ -17,6 +18,8 @@ RENDERERS = {
 __all__ = [
     "BUNDLE_SCHEMA",
     "RENDERERS",
+    "Bundle",
+    "BundleDocument",
     "build_bundle",
     "load_bundle",
     "manifest",
@@ -24,5 +27,4 @@ __all__ = [
     "render_junit",
     "render_markdown",
     "render_sarif",
-    "timeline",
 ]

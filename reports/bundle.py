@@ -2,52 +2,35 @@
 
 ``bundle.json`` (schema ``pumpproof.bundle/1``) holds the verification evidence, the
 hazard analysis, the target checks, the timelines of every counterexample (replayed on
-the reference model, so reports need nothing else), the spec's hashes, tool versions,
-seed and profile, the firmware revision when given, and a manifest of every artifact
-written beside it with its SHA-256. It is written atomically and deterministically
+the reference model by the campaign, so reports need nothing else), the spec's hashes,
+tool versions, seed and profile, the firmware revision when given, and a manifest of
+every artifact written beside it with its SHA-256. It is written atomically and deterministically
 (sorted keys, no wall-clock values).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pumpproof.pump_model import ALARMS, MODES, ReferencePump
+from pumpproof.campaigns.evidence import evidence_json
+from pumpproof.campaigns.timeline import Timeline
+from pumpproof.errors import UsageError
+from pumpproof.files import load_json
+from pumpproof.hazards.risk import HazardAssessment
+from pumpproof.properties.evidence import Evidence
 from pumpproof.spec import Spec
 
-__all__ = ["BUNDLE_SCHEMA", "build_bundle", "load_bundle", "manifest", "timeline"]
+__all__ = ["BUNDLE_SCHEMA", "Bundle", "BundleDocument", "build_bundle", "load_bundle",
+           "manifest"]
 
 BUNDLE_SCHEMA = "pumpproof.bundle/1"
 
-
-def timeline(spec: Spec, trace: Sequence[Any]) -> dict[str, Any]:
-    """Replay a protocol trace on the reference model: series for a timeline plot."""
-    pump = ReferencePump(spec)
-    pump.handle({"op": "configure", "settings": spec.settings.to_protocol()})
-    points = []
-    glucose: int | None = None
-    for index, message in enumerate(trace):
-        if isinstance(message, dict) and message.get("op") == "configure":
-            continue
-        answer = pump.handle(message)
-        if not isinstance(answer, dict) or "t" not in answer:
-            continue
-        event = message.get("event") if isinstance(message, dict) else None
-        if isinstance(event, dict) and event.get("kind") == "cgm" and answer.get("accepted"):
-            glucose = event.get("glucose_mg_dL")
-        label = "tick" if isinstance(message, dict) and message.get("op") == "tick" else (
-            str(event.get("kind")) if isinstance(event, dict) else "bad request")
-        points.append({
-            "i": index, "t": answer["t"], "request": label,
-            "delivered_mU": answer["delivered_mU"], "iob_mU": answer["iob_mU"],
-            "glucose_mg_dL": glucose, "mode": answer["mode"], "alarms": answer["alarms"],
-            "accepted": answer["accepted"], "reason": answer["reason"],
-        })
-    return {"points": points, "modes": list(MODES), "alarms": list(ALARMS)}
+#: A bundle as stored in ``bundle.json`` (and as every renderer reads it).
+BundleDocument = Mapping[str, Any]
 
 
 def _sha256(path: Path) -> str:
@@ -59,65 +42,70 @@ def manifest(directory: Path, names: Sequence[str]) -> list[dict[str, str]]:
             if (directory / name).is_file()]
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """Everything one campaign produced, typed; :meth:`to_json` is ``bundle.json``."""
+
+    spec: Spec
+    evidence: Evidence
+    hazards: HazardAssessment | None
+    targets: tuple[Evidence, ...]
+    artifacts: tuple[Mapping[str, str], ...]
+    timelines: Mapping[str, Timeline] = field(default_factory=dict)
+    revision: str | None = None
+    diagrams: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        spec = self.spec
+        evidence = evidence_json(self.evidence)
+        return {
+            "schema": BUNDLE_SCHEMA,
+            "tool": evidence["tool"],
+            "seed": evidence["seed"],
+            "profile": evidence["profile"],
+            "firmware_revision": self.revision,
+            "spec": {
+                "name": spec.name,
+                "files": dict(spec.file_hashes),
+                "requirements": [
+                    {**r.model_dump(mode="json"), "family": r.family,
+                     "line": spec.requirement_lines.get(r.id, 1)}
+                    for r in spec.requirements
+                ],
+                "families": dict(spec.families),
+                "settings": spec.settings.to_protocol(),
+            },
+            "acceptability": (
+                {str(k): list(v) for k, v in spec.hazard_log.acceptability.items()}
+                if spec.hazard_log else None
+            ),
+            "evidence": evidence,
+            "hazards": self.hazards.to_json() if self.hazards is not None else None,
+            "targets": [evidence_json(t) for t in self.targets],
+            "timelines": {name: dict(t) for name, t in sorted(self.timelines.items())},
+            "manifest": [dict(a) for a in self.artifacts],
+            "diagrams": dict(sorted(self.diagrams.items())),
+        }
+
+
 def build_bundle(
     spec: Spec,
-    evidence: Mapping[str, Any],
-    hazards: Mapping[str, Any] | None,
-    targets: Sequence[Mapping[str, Any]],
-    artifacts: list[dict[str, str]],
-    traces: Mapping[str, Sequence[Any]],
+    evidence: Evidence,
+    hazards: HazardAssessment | None,
+    targets: Sequence[Evidence],
+    artifacts: Sequence[Mapping[str, str]],
+    timelines: Mapping[str, Timeline],
     revision: str | None = None,
     diagrams: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The bundle dict; ``traces`` maps an artifact name to its protocol requests."""
-    lines = requirement_lines(spec)
-    return {
-        "schema": BUNDLE_SCHEMA,
-        "tool": evidence.get("tool", {}),
-        "seed": evidence.get("seed"),
-        "profile": evidence.get("profile"),
-        "firmware_revision": revision,
-        "spec": {
-            "name": spec.name,
-            "files": dict(spec.file_hashes),
-            "requirements": [
-                {**r.model_dump(mode="json"), "family": r.family, "line": lines.get(r.id, 1)}
-                for r in spec.requirements
-            ],
-            "families": dict(spec.families),
-            "settings": spec.settings.to_protocol(),
-        },
-        "acceptability": (
-            {str(k): list(v) for k, v in spec.hazard_log.acceptability.items()}
-            if spec.hazard_log else None
-        ),
-        "evidence": dict(evidence),
-        "hazards": dict(hazards) if hazards is not None else None,
-        "targets": [dict(t) for t in targets],
-        "timelines": {name: timeline(spec, trace) for name, trace in sorted(traces.items())},
-        "manifest": artifacts,
-        "diagrams": dict(sorted(diagrams.items())) if diagrams else {},
-    }
-
-
-def requirement_lines(spec: Spec) -> dict[str, int]:
-    """Line of each requirement's ``id:`` in requirements.yaml (for SARIF locations)."""
-    out: dict[str, int] = {}
-    text = (spec.directory / "requirements.yaml").read_text(encoding="utf-8")
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip().removeprefix("- ").strip()
-        if stripped.startswith("id: REQ-"):
-            out.setdefault(stripped.removeprefix("id:").strip(), number)
-    return out
+) -> Bundle:
+    """The bundle of a campaign; ``timelines`` are its counterexamples, already replayed."""
+    return Bundle(spec, evidence, hazards, tuple(targets), tuple(artifacts), dict(timelines),
+                  revision, dict(diagrams or {}))
 
 
 def load_bundle(path: str | Path) -> dict[str, Any]:
-    from pumpproof.errors import UsageError
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read the bundle: {exc}") from None
+    """A stored ``bundle.json``, to re-render; unreadable or not a bundle → UsageError."""
+    data = load_json(path, "the bundle")
     if not isinstance(data, dict) or data.get("schema") != BUNDLE_SCHEMA:
         raise UsageError(f"{path}: not a pumpproof bundle (schema {BUNDLE_SCHEMA})")
     return data

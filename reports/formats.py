@@ -6,10 +6,12 @@ All three render from the bundle alone, through the same views as the HTML repor
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
-from collections.abc import Mapping
 from typing import Any
 
+from pumpproof.campaigns.junit import JUnitCase, JUnitSuite, junit_text
+from pumpproof.properties.verdicts import Verdict
+
+from .bundle import BundleDocument
 from .views import findings, trace_rows, verdict_counts
 
 __all__ = ["render_junit", "render_markdown", "render_sarif"]
@@ -21,7 +23,7 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(bundle: Mapping[str, Any]) -> str:
+def render_markdown(bundle: BundleDocument) -> str:
     counts = verdict_counts(bundle)
     lines = [f"# pumpproof: {_cell(bundle['spec']['name'])}", "",
              " · ".join(f"**{n}** {v}" for v, n in counts.items()) +
@@ -45,33 +47,31 @@ def render_markdown(bundle: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_junit(bundle: Mapping[str, Any]) -> str:
-    root = ET.Element("testsuites", name="pumpproof")
+def render_junit(bundle: BundleDocument) -> str:
+    """One suite for the model and one per checked target; a testcase per property."""
     suites = [("verify: reference model", bundle["evidence"]["properties"], None)]
     for target in bundle.get("targets", []):
         suites.append((f"check: {target['target']['description']}", target["properties"], target))
+    out = []
     for name, properties, target in suites:
-        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(properties)))
-        failures = 0
+        cases = []
         for prop in properties:
-            case = ET.SubElement(suite, "testcase", classname=name, name=prop["id"])
-            if prop["verdict"] == "violated":
-                failures += 1
-                failure = ET.SubElement(case, "failure", message=f"{prop['id']} violated")
-                failure.text = "\n".join(f"{r['method']}: {r.get('detail', '')}"
-                                         for r in prop["results"])
-            elif prop["verdict"] == "unknown":
-                ET.SubElement(case, "skipped", message="inconclusive")
+            if prop["verdict"] == Verdict.VIOLATED:
+                text = "\n".join(f"{r['method']}: {r.get('detail', '')}" for r in prop["results"])
+                cases.append(JUnitCase(name, prop["id"], "failure", f"{prop['id']} violated",
+                                       text))
+            elif prop["verdict"] == Verdict.UNKNOWN:
+                cases.append(JUnitCase(name, prop["id"], "skipped", "inconclusive"))
+            else:
+                cases.append(JUnitCase(name, prop["id"]))
         if target is not None and target["target"].get("failure"):
-            failures += 1
-            case = ET.SubElement(suite, "testcase", classname=name, name="target")
-            ET.SubElement(case, "failure", message=str(target["target"]["failure"]["message"]))
-        suite.set("failures", str(failures))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            cases.append(JUnitCase(name, "target", "failure",
+                                   str(target["target"]["failure"]["message"])))
+        out.append(JUnitSuite(name, tuple(cases), tests=len(properties), with_skipped=False))
+    return junit_text(out, root="pumpproof")
 
 
-def render_sarif(bundle: Mapping[str, Any]) -> str:
+def render_sarif(bundle: BundleDocument) -> str:
     requirements = {r["id"]: r for r in bundle["spec"]["requirements"]}
     properties = bundle["evidence"]["properties"]
     rules = [{"id": p["id"], "name": p["id"], "shortDescription": {"text": p["title"]},

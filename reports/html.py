@@ -8,12 +8,11 @@ target goes through Jinja's escaping; charts escape their own texts.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from .bundle import BundleDocument
 from .charts import importance_bars, timeline_svg
 from .views import findings, properties_by_family, risk_matrix, trace_rows, verdict_counts
 
@@ -28,7 +27,7 @@ def _environment() -> Environment:
     )
 
 
-def render_html(bundle: Mapping[str, Any]) -> str:
+def render_html(bundle: BundleDocument) -> str:
     hazards = bundle.get("hazards")
     diagrams = {name: base64.b64encode(svg.encode()).decode()
                 for name, svg in (bundle.get("diagrams") or {}).items()}

@@ -6,24 +6,27 @@ Every report format (HTML, Markdown, JUnit, SARIF) reads these views, so they ag
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from typing import Any
+
+from pumpproof.properties.verdicts import SEVERITY
+
+from .bundle import BundleDocument
 
 __all__ = ["findings", "properties_by_family", "risk_matrix", "trace_rows", "verdict_counts"]
 
-VERDICTS = ("violated", "unknown", "passed", "proved")
+VERDICTS = tuple(v.value for v in SEVERITY)  # the one order, worst first
 
 
-def verdict_counts(bundle: Mapping[str, Any]) -> dict[str, int]:
+def verdict_counts(bundle: BundleDocument) -> dict[str, int]:
     counts = Counter(p["verdict"] for p in bundle["evidence"]["properties"])
     return {v: counts.get(v, 0) for v in VERDICTS}
 
 
-def _requirements(bundle: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _requirements(bundle: BundleDocument) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in bundle["spec"]["requirements"]}
 
 
-def properties_by_family(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+def properties_by_family(bundle: BundleDocument) -> list[dict[str, Any]]:
     reqs = _requirements(bundle)
     rows: dict[str, Counter[str]] = {}
     for prop in bundle["evidence"]["properties"]:
@@ -35,7 +38,7 @@ def properties_by_family(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
             for f in sorted(rows)]
 
 
-def findings(bundle: Mapping[str, Any]) -> list[dict[str, str]]:
+def findings(bundle: BundleDocument) -> list[dict[str, str]]:
     """Everything a reviewer must look at first, most severe first."""
     out = []
     for prop in bundle["evidence"]["properties"]:
@@ -67,7 +70,7 @@ def findings(bundle: Mapping[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def risk_matrix(bundle: Mapping[str, Any]) -> dict[str, Any]:
+def risk_matrix(bundle: BundleDocument) -> dict[str, Any]:
     """5×5 cells (severity rows 5→1, probability columns 1→5) with hazards after control."""
     hazards = (bundle.get("hazards") or {}).get("hazards", [])
     cells: dict[tuple[int, int], list[str]] = {}
@@ -85,7 +88,7 @@ def risk_matrix(bundle: Mapping[str, Any]) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def trace_rows(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+def trace_rows(bundle: BundleDocument) -> list[dict[str, Any]]:
     """Hazard → risk control → requirement → property → evidence, one row per link."""
     hazards = bundle.get("hazards") or {}
     controls = {c["id"]: c for c in hazards.get("controls", [])}

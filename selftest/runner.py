@@ -16,7 +16,7 @@ from pumpproof.engines.fuzz import FuzzProfile, fuzz
 from pumpproof.engines.prove import ProofSettings, bmc, k_induction
 from pumpproof.properties.catalogue import all_properties, by_id
 from pumpproof.properties.contracts import ContractProperty
-from pumpproof.properties.verdicts import Verdict
+from pumpproof.properties.verdicts import Method, Verdict
 from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec
 from pumpproof.targets import InProcessTarget
@@ -32,7 +32,7 @@ _FUZZ = FuzzProfile(examples=150, steps=60, max_tick_run=240)
 class MutantResult:
     mutant: Mutant
     killed: bool
-    by: str  # the method that found the violation, or ""
+    by: Method | None  # the method that found the violation
 
 
 def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult:
@@ -40,22 +40,22 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
     if isinstance(prop, ContractProperty):
         result = check_contracts(prop, "ci", mutant.contract_targets)
         killed = result.verdict is Verdict.VIOLATED
-        return MutantResult(mutant, killed, "contract" if killed else "")
+        return MutantResult(mutant, killed, Method.CONTRACT if killed else None)
     rules = mutant.rules
     assert rules is not None
     if prop.prove:
         proof = k_induction(prop, params, ProofSettings(max_k=1), rules=rules)
         if proof.verdict is Verdict.VIOLATED:
-            return MutantResult(mutant, True, "kinduction")
+            return MutantResult(mutant, True, Method.KINDUCTION)
         if bmc(prop, params, ProofSettings(bmc_depth=3), rules=rules).verdict is Verdict.VIOLATED:
-            return MutantResult(mutant, True, "bmc")
+            return MutantResult(mutant, True, Method.BMC)
     def mutated_pump() -> InProcessTarget:
         return InProcessTarget(rules.name, ReferencePump(spec, rules=rules))
 
     outcome = fuzz(spec, params, [prop], mutated_pump, _FUZZ, seed)
     if prop.id in outcome.violations:
-        return MutantResult(mutant, True, "fuzz")
-    return MutantResult(mutant, False, "")
+        return MutantResult(mutant, True, Method.FUZZ)
+    return MutantResult(mutant, False, None)
 
 
 def selftest(

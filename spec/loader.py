@@ -46,6 +46,8 @@ class Spec:
     requirements: tuple[Requirement, ...]
     file_hashes: tuple[tuple[str, str], ...] = field(default=())
     hazard_log: HazardLog | None = None
+    # line of each requirement's ``id:`` in requirements.yaml (for SARIF locations)
+    requirement_lines: Mapping[str, int] = field(default_factory=dict)
 
     def requirement(self, req_id: str) -> Requirement:
         """The requirement with this id (KeyError if none)."""
@@ -117,6 +119,15 @@ def _hashes(directory: Path, names: Iterable[str]) -> tuple[tuple[str, str], ...
     )
 
 
+def _requirement_lines(path: Path) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip().removeprefix("- ").strip()
+        if stripped.startswith("id: REQ-"):
+            out.setdefault(stripped.removeprefix("id:").strip(), number)
+    return out
+
+
 def load_spec(directory: Path | str | None = None) -> Spec:
     """Load and validate the spec in ``directory`` (the built-in one by default).
 
@@ -149,4 +160,5 @@ def load_spec(directory: Path | str | None = None) -> Spec:
         requirements=reqs.requirements,
         file_hashes=_hashes(spec_dir, files),
         hazard_log=hazard_log,
+        requirement_lines=_requirement_lines(spec_dir / "requirements.yaml"),
     )

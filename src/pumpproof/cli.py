@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 
 from pumpproof import __version__
-from pumpproof.errors import PumpproofError
+from pumpproof.errors import ExitCode, PumpproofError
 
 __all__ = ["COMMANDS", "main"]
 
-# name -> module under pumpproof.commands providing add_arguments(parser) and run(args) -> int
+# name -> module under pumpproof.commands providing add_arguments(parser) and
+# run(args) -> ExitCode
 COMMANDS: dict[str, tuple[str, str]] = {
     "spec": ("spec_cmd", "validate or export the spec (settings, requirements)"),
     "serve": ("serve_cmd", "run the reference pump as a target over stdin/stdout (protocol v1)"),
@@ -32,16 +33,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree: cut sets, probability, importance"),
 }
 
-EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one line (argparse's own habit) — kept explicit."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"pumpproof: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise SystemExit(ExitCode.BAD_INPUT)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -58,32 +56,32 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         module = import_module(f"pumpproof.commands.{module_name}")
         module.add_arguments(command_parser)
-        run: Callable[[argparse.Namespace], int] = module.run
+        run: Callable[[argparse.Namespace], ExitCode] = module.run
         command_parser.set_defaults(_run=run)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> ExitCode:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in arguments if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(arguments)
     if not getattr(args, "_run", None):
         parser.print_help()
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     try:
-        code: int = args._run(args)
+        code: ExitCode = args._run(args)
     except PumpproofError as exc:
         for line in str(exc).splitlines() or ["error"]:
             print(f"pumpproof: {line}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     except OSError as exc:  # an unwritable --out, a full disk: the user's environment
         print(f"pumpproof: {exc.filename or ''}: {exc.strerror or exc}".replace(": : ", ": "),
               file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         print("pumpproof: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     return code
 
 

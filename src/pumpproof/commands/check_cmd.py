@@ -8,8 +8,7 @@ or on a conformance difference with ``--strict-conformance``; 2 on bad input.
 from __future__ import annotations
 
 import argparse
-import json
-import xml.etree.ElementTree as ET
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -19,14 +18,15 @@ from pumpproof.campaigns.check import (
     Baseline,
     CheckOptions,
     CheckResult,
-    compare_baseline,
     run_check,
-    target_section,
+    with_baseline,
 )
-from pumpproof.campaigns.evidence import evidence_json, junit_xml
+from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE
+from pumpproof.campaigns.junit import check_suite, junit_text
+from pumpproof.errors import ExitCode
+from pumpproof.files import jsonl, write_atomic
 from pumpproof.spec import load_spec
 
-from ._files import write_atomic
 from .verify_cmd import write_outputs
 
 
@@ -46,79 +46,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="pumpproof-check", help="output directory")
 
 
-def _junit(result: CheckResult, base: str, strict: bool) -> str:
-    root = ET.fromstring(base.split("\n", 1)[1])
-    root.set("name", "pumpproof.check")
-    target = ET.SubElement(root, "testcase", classname="target", name="protocol")
-    failure = result.outcome.target_failure
-    if failure:
-        node = ET.SubElement(target, "failure", message=f"target failure: {failure}")
-        trace = result.outcome.target_trace or []
-        node.text = "\n".join(json.dumps(m, sort_keys=True) for m in trace)
-    conformance = ET.SubElement(root, "testcase", classname="target", name="conformance")
-    if result.outcome.conformance:
-        first = result.outcome.conformance[0]
-        tag = "failure" if strict else "system-out"
-        node = ET.SubElement(conformance, tag)
-        text = (f"{len(result.outcome.conformance)} difference(s); first at request "
-                f"{first.index}: {first.field} target={first.target!r} "
-                f"reference={first.reference!r}")
-        if strict:
-            node.set("message", text)
-        else:
-            node.text = text
-    tests = len(root.findall("testcase"))
-    root.set("tests", str(tests))
-    root.set("failures", str(len(root.findall("testcase/failure"))))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     if bool(args.target) == bool(args.target_cmd):
-        raise SystemExit(_usage("give exactly one of --target and --target-cmd"))
+        return _usage("give exactly one of --target and --target-cmd")
     target = args.target or f"cmd:{args.target_cmd}"
     spec = load_spec(args.spec)
     baseline = Baseline.load(args.baseline) if args.baseline else None
     options = CheckOptions(target=target, budget_s=args.budget, seed=args.seed,
-                           workers=args.workers, timeout_s=args.timeout, spec_dir=args.spec,
-                           dask_address=args.dask)
+                           workers=args.workers, timeout_s=args.timeout, dask_address=args.dask)
     console = Console(stderr=True)
     with console.status(f"checking {target}…") as status:
         result = run_check(spec, options, progress=lambda m: status.update(m))
-    section = target_section(options, result)
-    comparison = compare_baseline(result.violated, baseline) if baseline else None
-    if comparison is not None:
-        section["baseline"] = {**comparison, "file": args.baseline,
-                               "justifications": baseline.accepted if baseline else {}}
-    data = evidence_json(spec, result.evidence, seed=args.seed, profile="ci", target=section)
+    if baseline is not None:
+        result = with_baseline(result, baseline, args.baseline)
     out = Path(args.out)
-    write_outputs(out, data, result.evidence, result.seconds)
-    if result.outcome.target_trace:
-        lines = "".join(json.dumps(m, sort_keys=True) + "\n" for m in result.outcome.target_trace)
-        write_atomic(out / "counterexamples" / "target-failure.jsonl", lines)
-    write_atomic(out / "junit.xml",
-                 _junit(result, junit_xml(result.evidence), args.strict_conformance))
-    _print(result, comparison, target)
-    failing = comparison["new"] + comparison["still_failing"] if comparison else result.violated
-    if failing or result.outcome.target_failure:
-        return 1
-    if args.strict_conformance and result.outcome.conformance:
-        return 1
-    return 0
+    junit = junit_text([check_suite(result.evidence, args.strict_conformance)])
+    write_outputs(out, result.evidence, result.seconds, junit)
+    failure = result.target.failure
+    if failure is not None and failure.trace:
+        write_atomic(out / TARGET_FAILURE_TRACE, jsonl(failure.trace))
+    _print(result, target)
+    comparison = result.target.baseline
+    failing = comparison.failing if comparison is not None else result.violated
+    if failing or (failure is not None and failure.message):
+        return ExitCode.FINDING
+    if args.strict_conformance and result.target.conformance:
+        return ExitCode.FINDING
+    return ExitCode.OK
 
 
-def _usage(message: str) -> int:
-    print(f"pumpproof: error: {message}", file=__import__("sys").stderr)
-    return 2
+def _usage(message: str) -> ExitCode:
+    print(f"pumpproof: error: {message}", file=sys.stderr)
+    return ExitCode.BAD_INPUT
 
 
-def _print(result: CheckResult, comparison: dict[str, list[str]] | None, target: str) -> None:
+def _print(result: CheckResult, target: str) -> None:
     console = Console()
     table = Table(title=f"pumpproof check: {target}")
     for column in ("property", "verdict", "triggers"):
         table.add_column(column)
-    for item in result.evidence:
+    for item in result.evidence.properties:
         table.add_row(item.prop.id, item.verdict.value.upper(), str(item.triggers))
     console.print(table)
     outcome = result.outcome
@@ -130,7 +97,8 @@ def _print(result: CheckResult, comparison: dict[str, list[str]] | None, target:
     for diff in outcome.conformance[:5]:
         console.print(f"conformance: request {diff.index}: {diff.field} target={diff.target!r} "
                       f"reference={diff.reference!r}")
-    if comparison:
-        console.print(f"baseline: new {comparison['new']}, still failing "
-                      f"{comparison['still_failing']}, known {comparison['known']}, "
-                      f"fixed {comparison['fixed']}")
+    comparison = result.target.baseline
+    if comparison is not None:
+        console.print(f"baseline: new {list(comparison.new)}, still failing "
+                      f"{list(comparison.still_failing)}, known {list(comparison.known)}, "
+                      f"fixed {list(comparison.fixed)}")

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from pumpproof.errors import ExitCode
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="Open-PSA MEF XML file")
@@ -15,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", help="analyse this gate instead of the MEF top gate")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     from pumpproof.hazards.fta import render_fta_text, run_fta
 
     result = run_fta(args.model, cut_sets=args.cut_sets, importance=args.importance, top=args.top)
@@ -24,4 +26,4 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_fta_text(result))
-    return 0
+    return ExitCode.OK

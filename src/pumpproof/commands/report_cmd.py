@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from pumpproof.errors import ExitCode
+from pumpproof.files import write_atomic
 from pumpproof.reports import RENDERERS, load_bundle
-
-from ._files import write_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,10 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output file (default: stdout)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     text = RENDERERS[args.format](load_bundle(args.bundle))
     if args.out:
         write_atomic(Path(args.out), text)
     else:
         sys.stdout.write(text)
-    return 0
+    return ExitCode.OK

@@ -13,18 +13,20 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
-from pumpproof.campaigns.check import CheckOptions, run_check, target_section
-from pumpproof.campaigns.evidence import dumps, evidence_json
+from pumpproof.campaigns.check import CheckOptions, run_check
+from pumpproof.campaigns.junit import evidence_suite, junit_text
+from pumpproof.campaigns.timeline import counterexample_timelines
 from pumpproof.campaigns.verify import verify
-from pumpproof.properties.verdicts import Verdict
+from pumpproof.errors import ExitCode
+from pumpproof.files import dumps, write_atomic, write_json
+from pumpproof.hazards.risk import HazardAssessment
+from pumpproof.properties.evidence import Evidence
 from pumpproof.reports import RENDERERS, build_bundle, manifest
 from pumpproof.spec import load_spec
 
-from ._files import write_atomic
 from .hazards_cmd import analyse_hazards
 from .verify_cmd import exit_code, print_summary, write_outputs
 
@@ -44,16 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
 
 
-def _traces(out: Path, names: list[str]) -> dict[str, list[Any]]:
-    traces = {}
-    for name in names:
-        path = out / name
-        if path.is_file():
-            traces[name] = [json.loads(line) for line in path.read_text().splitlines() if line]
-    return traces
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
+    """One spec, loaded once; every stage hands typed results to the next, in memory."""
     console = Console(stderr=True)
     out = Path(args.out)
     started = time.perf_counter()
@@ -61,49 +55,39 @@ def run(args: argparse.Namespace) -> int:
     with console.status("verifying the reference model…") as status:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,
                           progress=lambda message: status.update(message))
-    data = evidence_json(spec, evidence, seed=args.seed, profile=args.profile)
-    write_outputs(out, data, evidence, time.perf_counter() - started)
+    # junit.xml of the run is the bundle's report, written once below
+    write_outputs(out, evidence, time.perf_counter() - started, junit=None)
     print_summary(Console(), evidence)
-    targets: list[dict[str, Any]] = []
-    target_failed = False
+    targets: list[Evidence] = []
     for index, description in enumerate(args.target):
         with console.status(f"checking {description}…") as status:
             options = CheckOptions(target=description, budget_s=args.budget, seed=args.seed,
-                                   workers=1, spec_dir=args.spec)
+                                   workers=1)
             result = run_check(spec, options, progress=lambda m: status.update(m))
-        target_dir = out / "targets" / str(index)
-        target_data = evidence_json(spec, result.evidence, seed=args.seed, profile="ci",
-                                    target=target_section(options, result))
-        write_outputs(target_dir, target_data, result.evidence, result.seconds)
-        targets.append(target_data)
-        target_failed |= bool(result.violated or result.outcome.target_failure)
-    hazards_dir = out / "hazards"
-    hazards = None
+        write_outputs(out / "targets" / str(index), result.evidence, result.seconds,
+                      junit_text([evidence_suite(result.evidence)]))
+        targets.append(result.evidence)
+    hazards: HazardAssessment | None = None
     diagrams: dict[str, str] = {}
     if spec.hazard_log is not None:
-        hazards = analyse_hazards(args.spec, str(out / "evidence.json"), hazards_dir)
-        for tree in hazards["fault_trees"]:
-            if tree["svg"]:
-                diagrams[tree["svg"]] = (hazards_dir / tree["svg"]).read_text()
+        hazards, diagrams = analyse_hazards(spec, evidence, out / "hazards")
     artifacts = [str(p.relative_to(out)) for p in sorted(out.rglob("*"))
                  if p.is_file() and p.name not in ("bundle.json", "timings.json")
                  and p.name not in REPORTS.values()]
-    counterexamples = [r.get("counterexample") for p in data["properties"] for r in p["results"]]
-    bundle = build_bundle(spec, data, hazards, targets, manifest(out, artifacts),
-                          _traces(out, [c for c in counterexamples if c]), args.revision,
-                          diagrams)
-    text = dumps(bundle)
+    bundle = build_bundle(spec, evidence, hazards, targets, manifest(out, artifacts),
+                          counterexample_timelines(spec, evidence), args.revision, diagrams)
+    text = dumps(bundle.to_json())
     write_atomic(out / "bundle.json", text)
     stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored
     for fmt, name in REPORTS.items():
         write_atomic(out / name, RENDERERS[fmt](stored))
-    write_atomic(out / "timings.json",
-                 dumps({"total_seconds": round(time.perf_counter() - started, 3)}))
+    write_json(out / "timings.json", {"total_seconds": round(time.perf_counter() - started, 3)})
     console.print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} in a browser")
-    unacceptable = hazards and any(not h["acceptable"] for h in hazards["hazards"])
+    target_failed = any(t.violated or (t.target is not None and t.target.failure is not None)
+                        for t in targets)
     code = exit_code(evidence)
-    if code == 1 or target_failed or unacceptable:
-        return 1
-    if code == 3 or data["verdict"] == Verdict.UNKNOWN.value:
-        return 3
-    return 0
+    if code is ExitCode.FINDING or target_failed or (hazards and hazards.unacceptable):
+        return ExitCode.FINDING
+    if code is ExitCode.INCONCLUSIVE:
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK

@@ -12,6 +12,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from pumpproof.errors import ExitCode
 from pumpproof.selftest.runner import selftest, selftest_summary
 from pumpproof.spec import load_spec
 
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print only the JSON summary")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.spec)
     console = Console(stderr=True)
     with console.status("selftest…") as status:
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             table.add_column(column)
         for r in results:
             table.add_row(r.mutant.name, r.mutant.property_id, r.mutant.description,
-                          r.by or "NOT KILLED")
+                          r.by.value if r.by else "NOT KILLED")
         Console().print(table)
         Console().print(summary)
-    return 0 if summary["killed"] == summary["mutants"] else 1
+    return ExitCode.OK if summary["killed"] == summary["mutants"] else ExitCode.FINDING

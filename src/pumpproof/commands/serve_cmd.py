@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pumpproof.errors import ExitCode
 from pumpproof.pump_model.protocol import ReferencePump
 from pumpproof.spec import load_spec
 
@@ -13,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory whose hard ranges configure checks")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     pump = ReferencePump(load_spec(args.spec))
     stdin, stdout = sys.stdin, sys.stdout
     for line in stdin:
@@ -24,4 +25,4 @@ def run(args: argparse.Namespace) -> int:
         stdout.flush()
         if pump.quit:
             break
-    return 0
+    return ExitCode.OK

@@ -18,7 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from pumpproof.errors import UsageError
+from pumpproof.errors import ExitCode, UsageError
 from pumpproof.spec import load_spec
 from pumpproof.targets import TargetFailure, make_target
 
@@ -56,7 +56,7 @@ def read_requests(path: str) -> list[Any]:
     return data
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.spec)
     requests = read_requests(args.file)
     try:
@@ -78,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"pumpproof: target failure after {len(answers)} requests: {exc}", file=sys.stderr)
         if exc.stderr:
             print(exc.stderr[-2000:], file=sys.stderr)
-        return 1
+        return ExitCode.FINDING
     finally:
         target.close()
     _emit(answers, args.table)
-    return 0
+    return ExitCode.OK
 
 
 def _emit(answers: list[tuple[Any, Any]], table: bool) -> None:

@@ -8,6 +8,7 @@ import sys
 from importlib import import_module
 from typing import Any
 
+from pumpproof.errors import ExitCode
 from pumpproof.spec import Spec, load_spec
 
 
@@ -62,14 +63,14 @@ def spec_as_json(spec: Spec) -> dict[str, Any]:
     }
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.directory)
     if args.spec_action == "validate":
         print(
             f"{args.directory or 'spec'}: valid — {len(spec.settings.to_protocol())} settings, "
             f"{len(spec.requirements)} requirements"
         )
-        return 0
+        return ExitCode.OK
     json.dump(spec_as_json(spec), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)
     sys.stdout.write("\n")
-    return 0
+    return ExitCode.OK

@@ -8,26 +8,20 @@ one is violated, 3 when none is violated but one has no conclusive evidence.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from pumpproof.campaigns.evidence import (
-    counterexample_name,
-    dumps,
-    evidence_json,
-    junit_xml,
-    timings_json,
-)
-from pumpproof.campaigns.verify import PropertyEvidence, verify
+from pumpproof.campaigns.evidence import counterexample_name, evidence_json, timings_json
+from pumpproof.campaigns.junit import evidence_suite, junit_text
+from pumpproof.campaigns.verify import verify
+from pumpproof.errors import ExitCode
+from pumpproof.files import jsonl, write_atomic, write_json
+from pumpproof.properties.evidence import Evidence
 from pumpproof.properties.verdicts import Verdict
 from pumpproof.spec import load_spec
-
-from ._files import write_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,41 +32,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes for proofs")
 
 
-def write_outputs(out: Path, spec_evidence: dict[str, Any], evidence: list[PropertyEvidence],
-                  seconds: float) -> None:
+def write_outputs(out: Path, evidence: Evidence, seconds: float, junit: str | None) -> None:
+    """Counterexamples, ``evidence.json``, ``timings.json`` and (when given) ``junit.xml``."""
     out.mkdir(parents=True, exist_ok=True)
-    for item in evidence:
+    for item in evidence.properties:
         for result in item.results:
             if result.counterexample is not None:
-                lines = "".join(json.dumps(m, sort_keys=True) + "\n" for m in result.counterexample)
-                write_atomic(out / counterexample_name(item.prop.id, result.method), lines)
-    write_atomic(out / "evidence.json", dumps(spec_evidence))
-    write_atomic(out / "junit.xml", junit_xml(evidence))
-    write_atomic(out / "timings.json", dumps(timings_json(evidence, seconds)))
+                write_atomic(out / counterexample_name(item.prop.id, result.method),
+                             jsonl(result.counterexample))
+    write_json(out / "evidence.json", evidence_json(evidence))
+    if junit is not None:
+        write_atomic(out / "junit.xml", junit)
+    write_json(out / "timings.json", timings_json(evidence, seconds))
 
 
-def print_summary(console: Console, evidence: list[PropertyEvidence]) -> None:
+def print_summary(console: Console, evidence: Evidence) -> None:
     table = Table(title="pumpproof verify")
     for column in ("property", "verdict", "methods", "triggers", "requirements"):
         table.add_column(column)
-    for item in evidence:
-        methods = ", ".join(f"{r.method}:{r.verdict.value}" for r in item.results)
+    for item in evidence.properties:
+        methods = ", ".join(f"{r.method.value}:{r.verdict.value}" for r in item.results)
         vacuous = " (vacuous!)" if item.triggers == 0 else ""
         table.add_row(item.prop.id, item.verdict.value.upper(), methods,
                       f"{item.triggers}{vacuous}", ", ".join(item.prop.requirements))
     console.print(table)
 
 
-def exit_code(evidence: list[PropertyEvidence]) -> int:
-    verdicts = {item.verdict for item in evidence}
-    if Verdict.VIOLATED in verdicts:
-        return 1
-    if Verdict.UNKNOWN in verdicts:
-        return 3
-    return 0
+def exit_code(evidence: Evidence) -> ExitCode:
+    """FINDING on a violation, INCONCLUSIVE when something did not conclude, else OK."""
+    verdict = evidence.verdict
+    if verdict is Verdict.VIOLATED:
+        return ExitCode.FINDING
+    if verdict is Verdict.UNKNOWN:
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.OK
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitCode:
     console = Console(stderr=True)
     spec = load_spec(args.spec)
     started = time.perf_counter()
@@ -81,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
                           progress=lambda message: status.update(message))
     seconds = time.perf_counter() - started
     out = Path(args.out)
-    data = evidence_json(spec, evidence, seed=args.seed, profile=args.profile)
-    write_outputs(out, data, evidence, seconds)
+    write_outputs(out, evidence, seconds, junit_text([evidence_suite(evidence)]))
     print_summary(Console(), evidence)
     console.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}  "
                   f"({seconds:.1f} s)")

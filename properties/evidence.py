@@ -1,0 +1,146 @@
+"""Evidence: what a campaign concluded, as typed, frozen values passed between stages.
+
+:class:`Evidence` is produced by the campaigns (``verify`` on the reference model,
+``check`` on a target) and consumed as it is by the hazard analysis and the bundle; the
+evidence file (``evidence.json``) is one rendering of it, never re-read by the run that
+wrote it. :meth:`Evidence.from_json` reads an evidence file given on the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pumpproof.errors import UsageError
+
+from .catalogue import by_id
+from .observer import Property
+from .verdicts import MethodResult, Verdict, overall_verdict, verdict_counts, worst
+
+__all__ = ["BaselineComparison", "ConformanceDiff", "Evidence", "PropertyEvidence",
+           "TargetFailureRecord", "TargetRun"]
+
+
+@dataclass(frozen=True)
+class PropertyEvidence:
+    """One property's results by method, and the verdict they give."""
+
+    prop: Property
+    verdict: Verdict
+    results: tuple[MethodResult, ...] = ()
+
+    @classmethod
+    def of(cls, prop: Property, results: Sequence[MethodResult]) -> PropertyEvidence:
+        return cls(prop, overall_verdict(list(results)), tuple(results))
+
+    @property
+    def triggers(self) -> int:
+        return sum(r.triggers for r in self.results)
+
+
+@dataclass(frozen=True)
+class ConformanceDiff:
+    """The first field where target and reference disagree on one request."""
+
+    index: int
+    field: str
+    target: Any
+    reference: Any
+    trace: tuple[Any, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"request_index": self.index, "field": self.field, "target": self.target,
+                "reference": self.reference, "request": self.trace[-1]}
+
+
+@dataclass(frozen=True)
+class TargetFailureRecord:
+    """A target that crashed, hung or broke the protocol, with the requests that did it."""
+
+    message: str
+    trace: tuple[dict[str, Any], ...]
+    stderr: str = ""
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """Violations against an earlier evidence file: new ones fail the gate."""
+
+    new: tuple[str, ...]
+    still_failing: tuple[str, ...]
+    known: tuple[str, ...]
+    fixed: tuple[str, ...]
+    file: str
+    justifications: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def failing(self) -> list[str]:
+        return [*self.new, *self.still_failing]
+
+
+@dataclass(frozen=True)
+class TargetRun:
+    """How a target was checked: the campaign's size, a failure, conformance differences."""
+
+    description: str
+    budget_s: float
+    workers: int
+    rounds: int
+    budget_exhausted: bool
+    examples: int
+    requests: int
+    failure: TargetFailureRecord | None = None
+    conformance: tuple[ConformanceDiff, ...] = ()
+    baseline: BaselineComparison | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per-property verdicts and method results, for the model or for a checked target."""
+
+    spec_name: str
+    spec_files: tuple[tuple[str, str], ...]
+    seed: int
+    profile: str
+    properties: tuple[PropertyEvidence, ...]
+    target: TargetRun | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        """The overall verdict: the worst of the properties' verdicts."""
+        return worst(item.verdict for item in self.properties)
+
+    @property
+    def summary(self) -> dict[Verdict, int]:
+        return verdict_counts(item.verdict for item in self.properties)
+
+    @property
+    def verdicts(self) -> dict[str, Verdict]:
+        return {item.prop.id: item.verdict for item in self.properties}
+
+    @property
+    def violated(self) -> list[str]:
+        return [item.prop.id for item in self.properties if item.verdict is Verdict.VIOLATED]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], source: str) -> Evidence:
+        """Evidence recorded in a file (``pumpproof.evidence/1``): verdicts and results of
+        the properties in the catalogue; others are ignored. Malformed → :class:`UsageError`."""
+        items = []
+        try:
+            for entry in data["properties"]:
+                try:
+                    prop = by_id(entry["id"])
+                except KeyError:
+                    if not isinstance(entry["id"], str):
+                        raise
+                    continue  # a property this version of pumpproof does not have
+                results = tuple(MethodResult.from_json(r) for r in entry.get("results", []))
+                items.append(PropertyEvidence(prop, Verdict(entry["verdict"]), results))
+            spec = data.get("spec", {})
+            return cls(str(spec.get("name", "")),
+                       tuple(sorted(dict(spec.get("files", {})).items())),
+                       int(data.get("seed", 0)), str(data.get("profile", "")), tuple(items))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"{source}: malformed evidence: {type(exc).__name__}: {exc}") from None

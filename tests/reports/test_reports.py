@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from pumpproof.reports import render_html
-
-from .conftest import pumpproof
+from tests.fixtures.cli import pumpproof
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -35,6 +35,7 @@ def test_baseline_new_known_fixed(tmp_path: Path) -> None:
         "new": ["P-C"], "still_failing": [], "known": ["P-B"], "fixed": ["P-A"]}
 
 
+@pytest.mark.slow
 def test_workers_and_dask_give_the_same_findings_as_each_other() -> None:
     distributed = pytest.importorskip("distributed")
     local = run_check(SPEC, CheckOptions(target=OFF_BY_ONE, budget_s=10, workers=2, seed=5))

@@ -42,12 +42,14 @@ def check(binary: Path, out: Path) -> tuple[int, dict[str, object]]:
     return result.returncode, json.loads((out / "evidence.json").read_text())
 
 
+@pytest.mark.slow
 def test_correct_build_passes_the_gate(builds: Path, tmp_path: Path) -> None:
     code, evidence = check(builds / "pump_host", tmp_path)
     assert code == 0, evidence["summary"]
     assert evidence["target"]["failure"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(PLANTED))
 def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path) -> None:
     code, evidence = check(builds / f"pump_host_{bug}", tmp_path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pumpproof.engines.fuzz import PROFILES, FuzzProfile, fuzz
 from pumpproof.properties.catalogue import observer_properties
 from pumpproof.pump_model import Params, ReferencePump
@@ -28,6 +30,7 @@ class _OverBolusPump(ReferencePump):
         return super().handle(message)
 
 
+@pytest.mark.slow
 def test_fuzzing_finds_and_shrinks_a_target_bug() -> None:
     outcome = fuzz(
         SPEC, PARAMS, observer_properties(),

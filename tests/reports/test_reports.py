@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from pumpproof.reports import render_html
+from tests.fixtures.cli import pumpproof
 
-from .conftest import pumpproof
+# Every test here reads the campaign of conftest.py: a real `pumpproof run` (a minute or two).
+pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -74,7 +76,6 @@ def test_reports_render_from_the_bundle_alone(campaign: Path, tmp_path: Path) ->
     assert markdown.index("## Findings") < markdown.index("## Traceability")
 
 
-@pytest.mark.slow
 def test_same_seed_gives_byte_identical_bundle_and_reports(campaign: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     result = pumpproof("run", "--out", str(again), "--seed", "3", "--revision", "fw-1.2.3")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pumpproof.spec import default_spec_dir
+from tests.fixtures.cli import pumpproof
 
 Edit = Callable[[str], str]
 
@@ -41,11 +40,6 @@ CASES: dict[str, tuple[str, Edit, str]] = {
 }
 
 
-def _pumpproof() -> list[str]:
-    exe = shutil.which("pumpproof")
-    return [exe] if exe else [sys.executable, "-m", "pumpproof"]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_spec_is_refused_with_file_item_and_problem(case: str, tmp_path: Path) -> None:
     target = tmp_path / case
@@ -56,8 +50,7 @@ def test_bad_spec_is_refused_with_file_item_and_problem(case: str, tmp_path: Pat
     changed = edit(original)
     assert changed != original, "the fixture edit did not apply"
     path.write_text(changed, encoding="utf-8")
-    result = subprocess.run([*_pumpproof(), "spec", "validate", str(target)],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = pumpproof("spec", "validate", str(target), timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
@@ -65,7 +58,6 @@ def test_bad_spec_is_refused_with_file_item_and_problem(case: str, tmp_path: Pat
 
 
 def test_builtin_spec_is_valid() -> None:
-    result = subprocess.run([*_pumpproof(), "spec", "validate"], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = pumpproof("spec", "validate", timeout=120)
     assert result.returncode == 0, result.stderr
     assert "45 requirements" in result.stdout

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from pumpproof.campaigns.check import Baseline, CheckOptions, compare_baseline, run_check
-from pumpproof.spec import load_spec
-
-FAULTY = Path(__file__).resolve().parents[1] / "targets" / "faulty_pump.py"
-SPEC = load_spec()
-
-
-def pumpproof(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("pumpproof")
-    command = [exe] if exe else [sys.executable, "-m", "pumpproof"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=900,
-                          check=False)
+from tests.fixtures import faulty_pump
+from tests.fixtures.cli import pumpproof
 
 
 def test_reference_passes_the_gate_without_conformance_findings(tmp_path: Path) -> None:
@@ -43,7 +31,7 @@ def test_reference_passes_the_gate_without_conformance_findings(tmp_path: Path) 
 )
 def test_a_failing_target_is_a_finding_not_a_crash(fault: str, message: str,
                                                     tmp_path: Path) -> None:
-    command = f"{sys.executable} {FAULTY} {fault}"
+    command = f"{sys.executable} {faulty_pump.__file__} {fault}"
     result = pumpproof("check", "--target-cmd", command, "--budget", "10", "--timeout", "2",
                        "--out", str(tmp_path))
     assert result.returncode == 1, result.stderr[-2000:]
@@ -66,56 +54,11 @@ def test_a_hanging_target_times_out(tmp_path: Path) -> None:
     assert "no answer within 1 s" in evidence["target"]["failure"]["message"]
 
 
-def test_an_off_by_one_python_target_is_caught_with_a_short_trace() -> None:
-    options = CheckOptions(target="py:tests_off_by_one:make", budget_s=10)
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        result = run_check(SPEC, options)
-    finally:
-        sys.path.remove(str(Path(__file__).parent))
-    assert result.violated == ["P-DOSE-MAX-BOLUS"]
-    trace = result.outcome.violations["P-DOSE-MAX-BOLUS"]
-    assert trace[-1]["event"]["amount_mU"] == SPEC.settings.max_bolus_mU + SPEC.settings.pulse_mU
-    kinds = {d.field for d in result.outcome.conformance}
-    assert "accepted" in kinds  # the reference refuses what the target accepted
-
-
-def test_baseline_new_known_fixed(tmp_path: Path) -> None:
-    path = tmp_path / "baseline.json"
-    path.write_text(json.dumps({
-        "properties": [{"id": "P-A", "verdict": "violated"}, {"id": "P-B", "verdict": "violated"},
-                       {"id": "P-C", "verdict": "passed"}],
-        "accepted": [{"property": "P-B", "justification": "hardware interlock, see HW-7"}],
-    }))
-    baseline = Baseline.load(str(path))
-    assert compare_baseline(["P-B", "P-C"], baseline) == {
-        "new": ["P-C"], "still_failing": [], "known": ["P-B"], "fixed": ["P-A"]}
-
-
-def test_workers_and_dask_give_the_same_findings_as_each_other() -> None:
-    distributed = pytest.importorskip("distributed")
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        local = run_check(SPEC, CheckOptions(target="py:tests_off_by_one:make", budget_s=10,
-                                             workers=2, seed=5))
-        # the worker processes (forked from this one) import the test target from this folder
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster:
-            on_dask = run_check(SPEC, CheckOptions(target="py:tests_off_by_one:make",
-                                                   budget_s=10, workers=2, seed=5,
-                                                   dask_address=cluster.scheduler_address))
-    finally:
-        sys.path.remove(str(Path(__file__).parent))
-    assert local.violated == on_dask.violated == ["P-DOSE-MAX-BOLUS"]
-    assert local.outcome.violations == on_dask.outcome.violations
-    assert local.outcome.requests == on_dask.outcome.requests
-
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--target-cmd", "/nonexistent/pump_host --json"], "the target cannot start"),
-        (["--target", "py:tests_off_by_one:missing"], "cannot load"),
+        (["--target", "py:tests.fixtures.off_by_one:missing"], "cannot load"),
         (["--target", "warp:drive"], "unknown target kind 'warp'"),
     ],
 )

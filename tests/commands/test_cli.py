@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-
-def pumpproof(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("pumpproof")
-    command = [exe] if exe else [sys.executable, "-m", "pumpproof"]
-    return subprocess.run([*command, *args], input=stdin, capture_output=True, text=True,
-                          timeout=900, check=False)
+from pumpproof.spec import load_spec
+from tests.fixtures.cli import pumpproof
 
 
-def test_generic_names_are_not_top_level_modules() -> None:
-    for name in ("properties", "reports", "hazards", "pump_model", "spec"):
-        assert importlib.util.find_spec(name) is None, name
-    assert importlib.util.find_spec("pumpproof.properties") is not None
+def test_generic_names_are_not_top_level_modules(tmp_path: Path) -> None:
+    """The distribution installs ``pumpproof.*`` only: no top-level ``properties``, ``spec``…
+
+    Checked in a fresh interpreter started outside the repository (whose top-level folders
+    would otherwise be importable from the working directory or pytest's ``pythonpath``).
+    """
+    names = ("properties", "reports", "hazards", "pump_model", "spec", "targets", "engines",
+             "campaigns", "selftest")
+    script = (
+        "import importlib.util, json, sys\n"
+        f"names = {names!r}\n"
+        "found = {n: importlib.util.find_spec(n) is not None for n in names}\n"
+        "found['pumpproof.properties'] = importlib.util.find_spec('pumpproof.properties')"
+        " is not None\n"
+        "print(json.dumps(found))\n"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=True)
+    found = json.loads(result.stdout)
+    assert found.pop("pumpproof.properties") is True
+    assert [name for name, present in found.items() if present] == []
 
 
 def test_help_lists_commands() -> None:
@@ -71,3 +82,19 @@ def test_verify_is_deterministic_and_exits_zero(tmp_path: Path) -> None:
     assert len(proved) >= 15
     junit = (tmp_path / "a" / "junit.xml").read_text()
     assert junit.count("<testcase") >= 3 * len(proved)
+
+
+def test_serve_answers_every_line_in_order() -> None:
+    lines = ["{not json", json.dumps({"op": "tick"}),
+             json.dumps({"op": "configure", "settings": load_spec().settings.to_protocol()})]
+    lines += [json.dumps({"op": "tick"})] * 500 + ['{"op":"event","event":{"kind":"warp"}}']
+    lines.append(json.dumps({"op": "quit"}))
+    result = pumpproof("serve", stdin="\n".join(lines) + "\n", timeout=120)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(lines)
+    assert answers[0] == {"ok": False, "reason": "bad_request"}
+    assert answers[1] == {"ok": False, "reason": "not_configured"}
+    assert answers[2]["ok"] is True and answers[2]["protocol"] == 1
+    assert [a["t"] for a in answers[3:503]] == list(range(1, 501))
+    assert answers[503]["reason"] == "unknown_kind" and answers[504] == {"ok": True}

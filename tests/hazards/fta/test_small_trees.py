@@ -25,7 +25,7 @@ from pumpproof.hazards.fta import (
 )
 
 GOOD = Path(__file__).parent / "good" / "small.xml"
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fault_trees" / "models"
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "fault_trees" / "models"
 P = {"a": 0.1, "b": 0.2, "c": 0.3}
 
 

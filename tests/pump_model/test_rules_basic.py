@@ -1,12 +1,8 @@
-"""Worked numbers for the curve, the calculator and basal delivery, and `serve` on a pipe."""
+"""Worked numbers for the curve, the calculator and basal delivery, ."""
 
 from __future__ import annotations
 
 import itertools
-import json
-import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -79,22 +75,3 @@ def test_max_bolus_accepted_and_one_pulse_more_refused() -> None:
     assert at["accepted"] is True
     first = pump.handle({"op": "tick"})
     assert first["delivered_mU"] >= 1500  # the bolus rate, 1.5 U per minute, from the next tick
-
-
-def test_serve_answers_every_line_in_order() -> None:
-    exe = shutil.which("pumpproof")
-    command = [exe, "serve"] if exe else [sys.executable, "-m", "pumpproof", "serve"]
-    lines = ["{not json", json.dumps({"op": "tick"}),
-             json.dumps({"op": "configure", "settings": SPEC.settings.to_protocol()})]
-    lines += [json.dumps({"op": "tick"})] * 500 + ['{"op":"event","event":{"kind":"warp"}}']
-    lines.append(json.dumps({"op": "quit"}))
-    result = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True,
-                            text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    answers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(answers) == len(lines)
-    assert answers[0] == {"ok": False, "reason": "bad_request"}
-    assert answers[1] == {"ok": False, "reason": "not_configured"}
-    assert answers[2]["ok"] is True and answers[2]["protocol"] == 1
-    assert [a["t"] for a in answers[3:503]] == list(range(1, 501))
-    assert answers[503]["reason"] == "unknown_kind" and answers[504] == {"ok": True}

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from pumpproof.hazards.fta import Analysis, FaultTree, analyse, read_mef
+from tests.fixtures.mocus import mocus
 
-from .mocus import mocus
-
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DATA = REPO.parent / "shared" / "data" / "fault_trees"
 ANSWERS: dict[str, Any] = (
     json.loads((DATA / "answers.json").read_text()) if (DATA / "answers.json").exists() else {}

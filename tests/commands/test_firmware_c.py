@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures.cli import pumpproof
 
 FIRMWARE = Path(__file__).resolve().parents[2] / "examples" / "firmware_c"
 PLANTED = {
@@ -35,21 +36,20 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def check(binary: Path, out: Path) -> tuple[int, dict[str, object]]:
-    exe = shutil.which("pumpproof")
-    command = [exe] if exe else [sys.executable, "-m", "pumpproof"]
-    result = subprocess.run([*command, "check", "--target-cmd", f"{binary} --json",
-                             "--budget", "10", "--out", str(out)],
-                            capture_output=True, text=True, timeout=900, check=False)
+    result = pumpproof("check", "--target-cmd", f"{binary} --json", "--budget", "10",
+                       "--out", str(out))
     assert "Traceback" not in result.stderr
     return result.returncode, json.loads((out / "evidence.json").read_text())
 
 
+@pytest.mark.slow
 def test_correct_build_passes_the_gate(builds: Path, tmp_path: Path) -> None:
     code, evidence = check(builds / "pump_host", tmp_path)
     assert code == 0, evidence["summary"]
     assert evidence["target"]["failure"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(PLANTED))
 def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path) -> None:
     code, evidence = check(builds / f"pump_host_{bug}", tmp_path)

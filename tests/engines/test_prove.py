@@ -1,0 +1,43 @@
+"""Z3 proofs can fail: broken variants of the model are caught, the reference is not."""
+
+from __future__ import annotations
+
+from pumpproof.engines.monitor import replay_violates
+from pumpproof.engines.prove import ProofSettings, bmc, k_induction
+from pumpproof.properties.catalogue import by_id
+from pumpproof.properties.observer import Context
+from pumpproof.properties.verdicts import Verdict
+from pumpproof.pump_model import Params
+from pumpproof.spec import load_spec
+from tests.fixtures.mutants import bolus_limit_shifted
+
+PARAMS = Params(load_spec().settings)
+
+
+def test_reference_proves_max_bolus_and_daily_total() -> None:
+    for prop_id in ("P-DOSE-MAX-BOLUS", "P-DOSE-DAILY-TOTAL", "P-SEC-REPLAY"):
+        result = k_induction(by_id(prop_id), PARAMS, ProofSettings(max_k=1))
+        assert result.verdict is Verdict.PROVED, (prop_id, result.detail)
+        assert result.depth == 1
+
+
+def test_off_by_one_max_bolus_is_violated_with_a_replayable_trace() -> None:
+    prop = by_id("P-DOSE-MAX-BOLUS")
+    rules = bolus_limit_shifted(PARAMS.settings.pulse_mU)
+    result = k_induction(prop, PARAMS, ProofSettings(max_k=1), rules=rules)
+    assert result.verdict is Verdict.VIOLATED
+    trace = result.counterexample
+    assert trace is not None and trace[-1]["event"]["kind"] == "bolus"
+    event = trace[-1]["event"]
+    assert event["amount_mU"] + event["extended_mU"] == PARAMS.settings.max_bolus_mU + 50
+    assert replay_violates(prop, PARAMS, trace, Context.for_proof(PARAMS), rules)
+    # The same trace on the correct model does not violate.
+    assert not replay_violates(prop, PARAMS, trace, Context.for_proof(PARAMS))
+
+
+def test_a_loose_daily_limit_is_not_proved() -> None:
+    """A deep violation: BMC cannot reach it at depth 3, and k-induction must not say proved."""
+    prop = by_id("P-DOSE-DAILY-TOTAL")
+    rules = bolus_limit_shifted(50, field="max_daily_total_mU")
+    assert k_induction(prop, PARAMS, ProofSettings(max_k=1), rules=rules).verdict is Verdict.UNKNOWN
+    assert bmc(prop, PARAMS, ProofSettings(bmc_depth=3), rules=rules).verdict is Verdict.PASSED

@@ -1,0 +1,54 @@
+"""Inline SVG charts: well-formed, escaped, and empty when there is nothing to draw."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from pumpproof.reports.charts import importance_bars, timeline_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+EVIL = '<script>alert("x")</script>'
+
+
+def _point(t: int, **overrides: Any) -> dict[str, Any]:
+    return {"t": t, "delivered_mU": 50 * t, "iob_mU": 100 * t, "glucose_mg_dL": None,
+            "mode": "running", "alarms": [], "accepted": True, "reason": None, **overrides}
+
+
+def test_an_empty_timeline_or_importance_draws_nothing() -> None:
+    assert timeline_svg({"points": []}, "t") == ""
+    assert importance_bars({}, "t") == ""
+
+
+def test_the_timeline_is_valid_svg_with_modes_alarms_and_refusals() -> None:
+    points = [_point(0), _point(1, mode="suspended", glucose_mg_dL=120),
+              _point(2, mode="stopped", alarms=["occlusion"], accepted=False,
+                     reason="not_running", glucose_mg_dL=60)]
+    svg = timeline_svg({"points": points}, f"trace {EVIL}")
+    root = ET.fromstring(svg)  # well-formed XML
+    assert root.tag == f"{SVG}svg"
+    assert root.findtext(f"{SVG}title") == f"trace {EVIL}"  # the title, as text
+    assert "<script>" not in svg
+    fills = [r.get("fill") for r in root.iter(f"{SVG}rect")][1:]
+    assert fills == ["#cfe8cf", "#fff0b3", "#f6c6c6"]  # running, suspended, stopped
+    assert len(list(root.iter(f"{SVG}circle"))) == 1  # one alarm marker
+    assert "refused: not_running" in svg
+    assert "max 100" in svg and "max 200" in svg  # legend maxima of delivered and IOB
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert len(lines) == 3
+    glucose = lines[2].get("points", "").split()
+    assert len(glucose) == 2  # the missing glucose value is skipped, not drawn as zero
+
+
+def test_importance_bars_rank_by_dif_and_respect_the_limit() -> None:
+    importance = {f"E{i}": {"dif": i / 10, "raw": 1.0 + i} for i in range(1, 6)}
+    importance[EVIL] = {"dif": 0.05, "raw": 2.0}
+    svg = importance_bars(importance, "importance", limit=3)
+    root = ET.fromstring(svg)
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.text and not t.text.startswith("DIF")]
+    assert labels == ["E5", "E4", "E3"]
+    widths = [float(r.get("width", "0")) for r in root.iter(f"{SVG}rect")]
+    assert widths == sorted(widths, reverse=True) and widths[0] == 720 - 330
+    escaped = importance_bars(importance, "importance", limit=10)
+    assert "<script>" not in escaped and "&lt;script&gt;" in escaped

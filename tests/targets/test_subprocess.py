@@ -1,0 +1,117 @@
+"""`SubprocessTarget`: answers in order, pipelining, and every misbehaviour as a finding."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pumpproof.errors import TargetFailure
+from pumpproof.spec import load_spec
+from pumpproof.targets import make_target
+from pumpproof.targets.subprocess import SubprocessTarget
+
+SPEC = load_spec()
+CONFIGURE = {"op": "configure", "settings": SPEC.settings.to_protocol()}
+
+
+def _python(code: str, **kwargs: Any) -> SubprocessTarget:
+    return SubprocessTarget([sys.executable, "-c", code], **kwargs)
+
+
+@pytest.fixture
+def serve() -> Iterator[SubprocessTarget]:
+    """The reference pump over a pipe (``pumpproof serve``, without the CLI's start-up)."""
+    code = ("import sys, json\n"
+            "from pumpproof.pump_model import ReferencePump\n"
+            "pump = ReferencePump()\n"
+            "for line in sys.stdin:\n"
+            "    print(json.dumps(pump.handle(json.loads(line))), flush=True)\n"
+            "    if pump.quit: break\n")
+    target = _python(code, timeout_s=30)
+    yield target
+    target.close()
+
+
+def test_answers_come_back_in_order_one_by_one_and_pipelined(serve: SubprocessTarget) -> None:
+    assert serve.send(CONFIGURE)["ok"] is True
+    assert serve.send({"op": "tick"})["t"] == 1
+    serve.window = 7  # more requests than the window: several batches
+    answers = serve.send_many([{"op": "tick"}] * 30)
+    assert [a["t"] for a in answers] == list(range(2, 32))
+
+
+def test_close_ends_the_process(serve: SubprocessTarget) -> None:
+    serve.send(CONFIGURE)
+    serve.close()
+    assert serve._process.poll() is not None
+
+
+def test_the_name_is_the_command_line() -> None:
+    target = make_target("cmd:cat", SPEC)
+    try:
+        assert target.name == "cmd:cat"
+    finally:
+        target.close()
+
+
+def test_a_command_that_cannot_start_is_a_target_failure() -> None:
+    with pytest.raises(TargetFailure, match="cannot start '/nonexistent/pump'"):
+        SubprocessTarget("/nonexistent/pump --json")
+
+
+def test_a_hang_times_out_and_kills_the_process() -> None:
+    target = _python("import time\ninput()\ntime.sleep(60)", timeout_s=0.5)
+    start = time.monotonic()
+    with pytest.raises(TargetFailure, match=r"no answer within 0.5 s \(hang\)"):
+        target.send({"op": "tick"})
+    assert time.monotonic() - start < 10
+    assert target._process.poll() is not None
+    target.close()
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("print('hello', flush=True)", "answer is not JSON: 'hello'"),
+        ("print('[1, 2]', flush=True)", "answer is not a JSON object: '[1, 2]'"),
+        ("import sys\nsys.exit(3)", "target exited with status 3 before answering"),
+    ],
+)
+def test_a_bad_answer_is_a_target_failure(code: str, message: str) -> None:
+    target = _python(f"input()\n{code}\nimport time\ntime.sleep(0.2)", timeout_s=10)
+    try:
+        with pytest.raises(TargetFailure, match=re.escape(message)):
+            target.send({"op": "tick"})
+    finally:
+        target.close()
+
+
+def test_an_exit_before_answering_reports_the_status_and_stderr() -> None:
+    target = _python("import sys\nsys.stderr.write('panic: no reservoir\\n')\nsys.exit(3)",
+                     timeout_s=10)
+    try:
+        with pytest.raises(TargetFailure) as caught:
+            for _ in range(3):  # the first write may still reach the pipe
+                target.send({"op": "tick"})
+    finally:
+        target.close()
+    assert "exited" in str(caught.value)
+    time.sleep(0.1)
+    assert "panic: no reservoir" in target.stderr
+
+
+def test_stderr_is_bounded() -> None:
+    target = _python("import sys\nsys.stderr.write('x' * 5000)\nsys.stderr.flush()\ninput()",
+                     stderr_limit=100, timeout_s=10)
+    try:
+        deadline = time.monotonic() + 5
+        while len(target._stderr) < 100 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        target.close()
+    assert target.stderr == "x" * 100 + "\n[stderr truncated at 100 bytes]"

@@ -6,7 +6,7 @@ Data flows one way: :mod:`.mef` (or your own code) builds a frozen :class:`Fault
 on :mod:`.zdd`), probabilities (:mod:`.probability`), SCRAM's importance factors
 (:mod:`.importance`) — and :func:`run_fta`/:func:`render_fta_text` (:mod:`.api`) are what
 the ``pumpproof fta`` command prints. Results agree with SCRAM 0.16.2 on its 18 public
-benchmark models (``tests/fta``).
+benchmark models (``tests/hazards/fta``).
 """
 
 from .analysis import Analysis, analyse

@@ -114,6 +114,11 @@ def evidence_json(evidence: Evidence) -> dict[str, Any]:
         "verdict": evidence.verdict.value,
         "properties": properties,
     }
+    if evidence.obligations:
+        out["obligations"] = [result.to_json() for result in evidence.obligations]
+    degraded = evidence.degraded
+    if degraded:
+        out["degraded"] = degraded
     if evidence.target is not None:
         out["target"] = target_json(evidence.target)
     return out

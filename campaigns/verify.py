@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from pumpproof.engines.contracts import check_contracts
 from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, fuzz
-from pumpproof.engines.prove import ProofSettings, bmc, k_induction
+from pumpproof.engines.prove import ProofSettings, bmc, k_induction, prove_state_invariants
 from pumpproof.errors import SpecError
 from pumpproof.properties.catalogue import all_properties, by_id
 from pumpproof.properties.contracts import ContractProperty
@@ -83,6 +83,9 @@ def verify(
             if progress:
                 progress(f"proved {job[0]}: {proved[job[0]][0].verdict.value}")
     if progress:
+        progress("proving the model's invariants")
+    obligations = (prove_state_invariants(params, settings),)
+    if progress:
         progress("fuzzing the reference model")
     outcome = fuzz(
         spec, params, observers, lambda: make_target("reference", spec), PROFILES[profile], seed
@@ -95,9 +98,13 @@ def verify(
             evidence.append(PropertyEvidence.of(prop, (check_contracts(prop, profile),)))
             continue
         results = list(proved.get(prop.id, []))
+        if not prop.prove:
+            results.append(MethodResult(Method.KINDUCTION, Verdict.UNKNOWN,
+                                        detail=f"not attempted: {prop.why_not_proved}"))
         results.append(fuzz_result(outcome, prop.id, f" (seed {seed})"))
         evidence.append(PropertyEvidence.of(prop, results))
-    return Evidence(spec.name, tuple(spec.file_hashes), seed, profile, tuple(evidence))
+    return Evidence(spec.name, tuple(spec.file_hashes), seed, profile, tuple(evidence),
+                    obligations=obligations)
 
 
 def fuzz_result(outcome: FuzzOutcome, prop_id: str, suffix: str = "") -> MethodResult:

@@ -16,9 +16,13 @@ from pumpproof.errors import UsageError
 
 from .catalogue import by_id
 from .observer import Property
-from .verdicts import MethodResult, Verdict, overall_verdict, verdict_counts, worst
+from .verdicts import Method, MethodResult, Verdict, overall_verdict, verdict_counts, worst
 
-__all__ = ["BaselineComparison", "ConformanceDiff", "Evidence", "PropertyEvidence",
+#: How much a verdict claims, for comparing runs: losing a proof is a regression.
+STRENGTH: dict[Verdict, int] = {Verdict.VIOLATED: 0, Verdict.UNKNOWN: 1, Verdict.PASSED: 2,
+                                Verdict.PROVED: 3}
+
+__all__ = ["STRENGTH", "BaselineComparison", "ConformanceDiff", "Evidence", "PropertyEvidence",
            "TargetFailureRecord", "TargetRun"]
 
 
@@ -105,6 +109,38 @@ class Evidence:
     profile: str
     properties: tuple[PropertyEvidence, ...]
     target: TargetRun | None = None
+    # Proof obligations every proof rests on (the model's invariants are inductive, …).
+    obligations: tuple[MethodResult, ...] = ()
+
+    @property
+    def degraded(self) -> list[str]:
+        """Why this evidence is weaker than its verdicts look: each is a reason not to pass.
+
+        An obligation not proved, an internal error, a lemma error, a property whose trigger
+        never happened, or a fuzz run that exercised nothing.
+        """
+        reasons = [f"obligation {result.method.value}: {result.verdict.value}: {result.detail}"
+                   for result in self.obligations if result.verdict is not Verdict.PROVED]
+        for item in self.properties:
+            for result in item.results:
+                if "INTERNAL ERROR" in result.detail:
+                    reasons.append(f"{item.prop.id}: {result.method.value}: internal error")
+                elif "lemma error" in result.detail:
+                    reasons.append(f"{item.prop.id}: {result.method.value}: {result.detail}")
+                if result.method is Method.FUZZ and not result.examples:
+                    reasons.append(f"{item.prop.id}: fuzzing exercised nothing")
+            if item.results and item.triggers == 0:
+                reasons.append(f"{item.prop.id}: vacuous (its trigger never happened)")
+        return reasons
+
+    def weaker_than(self, baseline: Evidence) -> list[str]:
+        """Properties whose verdict is weaker than in ``baseline`` (a lost proof, …)."""
+        before = baseline.verdicts
+        return [
+            f"{prop_id}: {before[prop_id].value} → {verdict.value}"
+            for prop_id, verdict in self.verdicts.items()
+            if prop_id in before and STRENGTH[verdict] < STRENGTH[before[prop_id]]
+        ]
 
     @property
     def verdict(self) -> Verdict:

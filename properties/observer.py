@@ -86,6 +86,8 @@ class Property:
     requirements: ClassVar[tuple[str, ...]]
     trigger: ClassVar[str]
     prove: ClassVar[bool] = True  # composed with the model in Z3
+    # When ``prove`` is False: why not, shown in the evidence as the k-induction result.
+    why_not_proved: ClassVar[str] = ""
     # Settings a proof must keep at the spec's value (beyond those every proof fixes); the
     # verdict's scope lists them.
     concrete_settings: ClassVar[tuple[str, ...]] = ()

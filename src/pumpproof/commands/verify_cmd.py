@@ -18,7 +18,7 @@ from pumpproof.campaigns.evidence import counterexample_name, evidence_json, tim
 from pumpproof.campaigns.junit import evidence_suite, junit_text
 from pumpproof.campaigns.verify import verify
 from pumpproof.errors import ExitCode
-from pumpproof.files import jsonl, write_atomic, write_json
+from pumpproof.files import jsonl, load_json, write_atomic, write_json
 from pumpproof.properties.evidence import Evidence
 from pumpproof.properties.verdicts import Verdict
 from pumpproof.spec import load_spec
@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
     parser.add_argument("--seed", type=int, default=0, help="fuzzing seed (default 0)")
     parser.add_argument("--workers", type=int, default=2, help="processes for proofs")
+    parser.add_argument("--baseline", metavar="OLD_EVIDENCE",
+                        help="an earlier evidence.json: exit 1 if any property's verdict got "
+                        "weaker (proved → passed/unknown, passed → unknown)")
 
 
 def write_outputs(out: Path, evidence: Evidence, seconds: float, junit: str | None) -> None:
@@ -59,13 +62,20 @@ def print_summary(console: Console, evidence: Evidence) -> None:
 
 
 def exit_code(evidence: Evidence) -> ExitCode:
-    """FINDING on a violation, INCONCLUSIVE when something did not conclude, else OK."""
+    """FINDING on a violation; INCONCLUSIVE when something did not conclude or the evidence
+    is degraded (a failed obligation, an internal error, a vacuous property, a fuzz run
+    that exercised nothing); else OK."""
     verdict = evidence.verdict
     if verdict is Verdict.VIOLATED:
         return ExitCode.FINDING
-    if verdict is Verdict.UNKNOWN:
+    if verdict is Verdict.UNKNOWN or evidence.degraded:
         return ExitCode.INCONCLUSIVE
     return ExitCode.OK
+
+
+def print_degradation(console: Console, evidence: Evidence) -> None:
+    for reason in evidence.degraded:
+        console.print(f"DEGRADED: {reason}", markup=False, highlight=False)
 
 
 def run(args: argparse.Namespace) -> ExitCode:
@@ -81,4 +91,14 @@ def run(args: argparse.Namespace) -> ExitCode:
     print_summary(Console(), evidence)
     console.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}  "
                   f"({seconds:.1f} s)")
-    return exit_code(evidence)
+    print_degradation(console, evidence)
+    code = exit_code(evidence)
+    if args.baseline:
+        baseline = Evidence.from_json(load_json(args.baseline, "baseline evidence"),
+                                      args.baseline)
+        weaker = evidence.weaker_than(baseline)
+        for line in weaker:
+            console.print(f"WEAKER than the baseline: {line}", markup=False, highlight=False)
+        if weaker and code is not ExitCode.FINDING:
+            code = ExitCode.FINDING
+    return code

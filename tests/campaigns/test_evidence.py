@@ -4,42 +4,43 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
-from pumpproof.campaigns.evidence import (
-    EVIDENCE_SCHEMA,
-    dumps,
-    evidence_json,
-    junit_xml,
-    model_sha256,
-    timings_json,
-)
-from pumpproof.campaigns.verify import PropertyEvidence
+from pumpproof.campaigns.evidence import EVIDENCE_SCHEMA, evidence_json, model_sha256, timings_json
+from pumpproof.campaigns.junit import evidence_suite, junit_text
+from pumpproof.files import dumps
 from pumpproof.properties.catalogue import by_id
-from pumpproof.properties.verdicts import MethodResult, Verdict
+from pumpproof.properties.evidence import Evidence, PropertyEvidence
+from pumpproof.properties.verdicts import Method, MethodResult, Verdict
 from pumpproof.spec import load_spec
 
 SPEC = load_spec()
 TRACE = [{"op": "configure"}, {"op": "event", "event": {"kind": "bolus", "amount_mU": 10050}}]
 
 
-def _evidence() -> list[PropertyEvidence]:
+def _items() -> list[PropertyEvidence]:
     return [
-        PropertyEvidence(by_id("P-DOSE-MAX-BOLUS"), (
-            MethodResult("kinduction", Verdict.VIOLATED, depth=1, counterexample=TRACE,
+        PropertyEvidence.of(by_id("P-DOSE-MAX-BOLUS"), (
+            MethodResult(Method.KINDUCTION, Verdict.VIOLATED, depth=1, counterexample=TRACE,
                          detail="one pulse over", seconds=1.23456),
-            MethodResult("fuzz", Verdict.PASSED, examples=100, triggers=7, seconds=2.0),
+            MethodResult(Method.FUZZ, Verdict.PASSED, examples=100, triggers=7, seconds=2.0),
         )),
-        PropertyEvidence(by_id("P-DOSE-DAILY-TOTAL"), (
-            MethodResult("kinduction", Verdict.UNKNOWN, depth=1, detail="k exhausted"),
+        PropertyEvidence.of(by_id("P-DOSE-DAILY-TOTAL"), (
+            MethodResult(Method.KINDUCTION, Verdict.UNKNOWN, depth=1, detail="k exhausted"),
         )),
-        PropertyEvidence(by_id("P-SEC-REPLAY"), (
-            MethodResult("kinduction", Verdict.PROVED, depth=1, triggers=0),
+        PropertyEvidence.of(by_id("P-SEC-REPLAY"), (
+            MethodResult(Method.KINDUCTION, Verdict.PROVED, depth=1, triggers=0),
         )),
     ]
 
 
+def _evidence(items: list[PropertyEvidence] | None = None, seed: int = 7) -> Evidence:
+    return Evidence(SPEC.name, tuple(SPEC.file_hashes), seed, "ci",
+                    tuple(_items() if items is None else items))
+
+
 def test_evidence_counts_verdicts_and_names_counterexample_files() -> None:
-    data = evidence_json(SPEC, _evidence(), seed=7, profile="ci")
+    data = evidence_json(_evidence())
     assert data["schema"] == EVIDENCE_SCHEMA
     assert data["summary"] == {"proved": 1, "passed": 0, "violated": 1, "unknown": 1}
     assert data["verdict"] == "violated"
@@ -52,27 +53,25 @@ def test_evidence_counts_verdicts_and_names_counterexample_files() -> None:
     assert "counterexample" not in first["results"][1]
     assert data["properties"][2]["vacuous"] is True  # its trigger never happened
     assert "target" not in data
-    with_target = evidence_json(SPEC, _evidence(), seed=7, profile="ci", target={"x": 1})
-    assert with_target["target"] == {"x": 1}
 
 
 def test_the_overall_verdict_is_the_worst() -> None:
-    proved_only = [item for item in _evidence() if item.prop.id == "P-SEC-REPLAY"]
-    assert evidence_json(SPEC, proved_only, seed=0, profile="ci")["verdict"] == "proved"
-    unknown = _evidence()[1:]
-    assert evidence_json(SPEC, unknown, seed=0, profile="ci")["verdict"] == "unknown"
+    proved_only = [item for item in _items() if item.prop.id == "P-SEC-REPLAY"]
+    assert evidence_json(_evidence(proved_only))["verdict"] == "proved"
+    unknown = _items()[1:]
+    assert evidence_json(_evidence(unknown))["verdict"] == "unknown"
 
 
 def test_evidence_is_deterministic_and_has_no_wall_clock() -> None:
-    first = dumps(evidence_json(SPEC, _evidence(), seed=1, profile="ci"))
-    assert first == dumps(evidence_json(SPEC, _evidence(), seed=1, profile="ci"))
+    first = dumps(evidence_json(_evidence(seed=1)))
+    assert first == dumps(evidence_json(replace(_evidence(seed=1))))
     assert first.endswith("}\n") and "1.23456" not in first and "seconds" not in first
     assert json.loads(first)["model"]["sha256"] == model_sha256()
     assert len(model_sha256()) == 64
 
 
 def test_junit_has_one_case_per_method_with_failures_and_skips() -> None:
-    root = ET.fromstring(junit_xml(_evidence()))
+    root = ET.fromstring(junit_text([evidence_suite(_evidence())]))
     assert root.tag == "testsuite" and root.get("name") == "pumpproof.verify"
     assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("4", "1", "1")
     cases = root.findall("testcase")

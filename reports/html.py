@@ -14,17 +14,26 @@ from markupsafe import Markup
 
 from .bundle import BundleDocument
 from .charts import importance_bars, timeline_svg
-from .views import findings, properties_by_family, risk_matrix, trace_rows, verdict_counts
+from .views import (
+    findings,
+    properties_by_family,
+    risk_matrix,
+    scope_text,
+    trace_rows,
+    verdict_counts,
+)
 
 __all__ = ["render_html"]
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("pumpproof.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         keep_trailing_newline=True,
     )
+    environment.filters["scope"] = scope_text
+    return environment
 
 
 def render_html(bundle: BundleDocument) -> str:

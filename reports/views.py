@@ -6,6 +6,7 @@ Every report format (HTML, Markdown, JUnit, SARIF) reads these views, so they ag
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from pumpproof.properties.verdicts import SEVERITY
@@ -109,3 +110,20 @@ def trace_rows(bundle: BundleDocument) -> list[dict[str, Any]]:
                         "verdict": prop["verdict"] if prop else "no property",
                     })
     return rows
+
+
+def scope_text(scope: Mapping[str, Any] | None) -> str:
+    """What a proof or bounded search covered, in one sentence for the report."""
+    if not scope:
+        return ""
+    settings = scope.get("settings", {})
+    if "all valid except fixed" in settings:
+        fixed = ", ".join(f"{name} = {value}"
+                          for name, value in sorted(settings["all valid except fixed"].items()))
+        said = f"every valid setting (the spec's hard ranges) except {fixed}"
+    else:
+        said = "the spec's settings only"
+    segments = scope.get("schedule_segments")
+    domain = ("every request the protocol parser accepts"
+              if scope.get("request_domain") == "checked" else "an assumed request domain")
+    return f"Covers {said}; basal schedules of up to {segments} segments; {domain}."

@@ -139,3 +139,12 @@ def test_html_in_a_real_browser(campaign: Path, tmp_path: Path) -> None:
     result = chromium(campaign / "report.html", tmp_path, f"--screenshot={phone}",
                       "--window-size=390,844")
     assert result.returncode == 0 and phone.exists()
+
+
+def test_the_report_says_what_each_proof_covers(campaign: Path) -> None:
+    html = (campaign / "report.html").read_text()
+    assert "Covers every valid setting (the spec&#39;s hard ranges) except" in html
+    assert "basal schedules of up to 48 segments" in html
+    assert "Proof obligations every proof rests on" in html
+    assert "invariants: proved" in html
+    assert "degraded" not in html.lower()

@@ -96,3 +96,17 @@ def test_trace_rows_link_hazard_to_evidence_and_show_gaps() -> None:
         {"hazard": "H-2", "control": "RC-2", "requirement": "REQ-ORPHAN", "property": None,
          "verdict": "no property"},
     ]
+
+
+def test_scope_text_names_the_fixed_settings_and_the_domain() -> None:
+    from pumpproof.reports.views import scope_text
+
+    symbolic = {"settings": {"all valid except fixed": {"pulse_mU": 50, "dia_min": 360}},
+                "schedule_segments": 48, "request_domain": "checked"}
+    assert scope_text(symbolic) == (
+        "Covers every valid setting (the spec's hard ranges) except dia_min = 360, "
+        "pulse_mU = 50; basal schedules of up to 48 segments; every request the protocol "
+        "parser accepts.")
+    assert scope_text({"settings": {"fixed": {}}, "schedule_segments": 48}).startswith(
+        "Covers the spec's settings only")
+    assert scope_text(None) == ""

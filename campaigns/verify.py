@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from pumpproof.engines.contracts import check_contracts
-from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, fuzz
+from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz, merge_outcomes
 from pumpproof.engines.prove import ProofSettings, bmc, k_induction, prove_state_invariants
+from pumpproof.engines.scenarios import settings_profiles
 from pumpproof.errors import SpecError
 from pumpproof.properties.catalogue import all_properties, by_id
 from pumpproof.properties.contracts import ContractProperty
@@ -24,6 +25,12 @@ from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
 __all__ = ["PROOF_SETTINGS", "check_links", "fuzz_result", "verify"]
+
+#: Fuzzing under each of the other settings profiles (smaller than the spec's campaign).
+OTHER_SETTINGS_FUZZ: dict[str, FuzzProfile] = {
+    "ci": FuzzProfile(examples=15, steps=40, max_tick_run=240),
+    "thorough": FuzzProfile(examples=300, steps=200, max_tick_run=1500),
+}
 
 PROOF_SETTINGS: dict[str, ProofSettings] = {
     "ci": ProofSettings(bmc_depth=3, max_k=1, timeout_ms=60_000),
@@ -90,6 +97,15 @@ def verify(
     outcome = fuzz(
         spec, params, observers, lambda: make_target("reference", spec), PROFILES[profile], seed
     )
+    # Then the same properties under other valid settings (a 1 mU pulse, a bolus rate that
+    # is not a whole number of pulses, short timers), each a smaller campaign of its own.
+    others = []
+    for name, other in settings_profiles(spec.settings, spec.ranges).items():
+        if progress:
+            progress(f"fuzzing the reference model with settings '{name}'")
+        others.append(fuzz(spec, Params(other), observers, lambda: make_target("reference", spec),
+                           OTHER_SETTINGS_FUZZ[profile], seed))
+    outcome = merge_outcomes([outcome, *others])
     evidence = []
     for prop in props:
         if isinstance(prop, ContractProperty):

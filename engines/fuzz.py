@@ -42,7 +42,7 @@ from pumpproof.targets import Target
 from .scenarios import directed_scenarios
 from .session import ConformanceDiff, Session
 
-__all__ = ["PROFILES", "FuzzOutcome", "FuzzProfile", "fuzz"]
+__all__ = ["PROFILES", "FuzzOutcome", "FuzzProfile", "fuzz", "merge_outcomes"]
 
 
 @dataclass(frozen=True)
@@ -350,3 +350,23 @@ def fuzz(
         active = [p for p in active if p.id not in outcome.violations]
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def merge_outcomes(outcomes: Sequence[FuzzOutcome]) -> FuzzOutcome:
+    """One outcome from campaigns run under several settings: counts add up, and each
+    violation keeps the first trace found (each trace starts with its own ``configure``)."""
+    merged = FuzzOutcome(triggers={})
+    for outcome in outcomes:
+        merged.examples += outcome.examples
+        merged.requests += outcome.requests
+        merged.seconds += outcome.seconds
+        for prop_id, count in outcome.triggers.items():
+            merged.triggers[prop_id] = merged.triggers.get(prop_id, 0) + count
+        for prop_id, trace in outcome.violations.items():
+            merged.violations.setdefault(prop_id, trace)
+        if merged.target_failure is None and outcome.target_failure is not None:
+            merged.target_failure = outcome.target_failure
+            merged.target_trace = outcome.target_trace
+            merged.target_stderr = outcome.target_stderr
+        merged.conformance.extend(outcome.conformance[:max(20 - len(merged.conformance), 0)])
+    return merged

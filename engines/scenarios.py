@@ -7,13 +7,15 @@ sure every observer sees its trigger, so that no verdict is vacuous.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pumpproof.properties.definitions import PPM, iob_weights
 from pumpproof.spec import Settings
 from pumpproof.spec.settings import MINUTES_PER_DAY as DAY_MIN
+from pumpproof.spec.settings import settings_problems
 
-__all__ = ["directed_scenarios"]
+__all__ = ["directed_scenarios", "settings_profiles"]
 
 Trace = list[dict[str, Any]]
 
@@ -238,3 +240,25 @@ def _iob_one_pulse_over(s: Settings, bolus_min: int) -> Trace:
         trace += _ticks(1)
         t += 1
     return [*trace, *_ticks(bolus_min)]
+
+
+def settings_profiles(
+    s: Settings, ranges: Mapping[str, tuple[int, int]]
+) -> dict[str, Settings]:
+    """Other valid settings to fuzz under, beside the spec's: bugs that hide behind round
+    numbers (a pulse of 50 mU, a bolus rate that is a whole number of pulses, long timers).
+
+    Each is checked with the same rules as ``configure``; one that the spec's hard ranges
+    refuse is left out.
+    """
+    candidates = {
+        "pulse_1_mU": {"pulse_mU": 1},
+        "odd_pulse_and_bolus_rate": {"pulse_mU": 30, "bolus_rate_mU_per_min": 1520},
+        "short_timers": {"auto_off_min": 30, "max_suspend_min": 5, "cgm_stale_min": 5},
+    }
+    profiles = {}
+    for name, changes in candidates.items():
+        values = {**s.to_protocol(), **changes}
+        if not settings_problems(values, ranges):
+            profiles[name] = Settings.from_values(values)
+    return profiles

@@ -19,8 +19,8 @@ import z3
 
 from pumpproof.pump_model import FAULTS, REFERENCE, Params, Request, Rules, State
 from pumpproof.pump_model.codes import reason_code
-from pumpproof.pump_model.logic import and_, eq, ite, not_, or_, set_add
-from pumpproof.pump_model.transition import Handler, Outcome
+from pumpproof.pump_model.logic import and_, div_const, eq, ite, min_, not_, or_, set_add
+from pumpproof.pump_model.transition import RUNNING, Handler, Outcome, mode_of
 
 __all__ = ["MUTANTS", "Mutant"]
 
@@ -143,6 +143,31 @@ def _older_iob(original: Any) -> Any:
     return mutant
 
 
+def _immediate_part_not_whole_pulses(original: Handler) -> Handler:
+    """The immediate bolus part goes out at the raw bolus rate per minute, not rounded down
+    to whole pulses: right only when the rate is a whole number of pulses (as in the spec)."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        s = params.settings
+        after = outcome.state
+        rate = s.bolus_rate_mU_per_min
+        rest = rate - div_const(rate, s.pulse_mU) * s.pulse_mU  # what rounding left out
+        extra = ite(and_(eq(mode_of(state), RUNNING), after.bolus_now_mU > 0,
+                         after.reservoir_mU >= after.bolus_now_mU),
+                    min_(after.bolus_now_mU, rest), 0)
+        after = after.replace(
+            bolus_now_mU=after.bolus_now_mU - extra,
+            reservoir_mU=after.reservoir_mU - extra,
+            daily_ring=(after.daily_ring[0] + extra, *after.daily_ring[1:]),
+            iob_ring=(after.iob_ring[0] + extra, *after.iob_ring[1:]),
+        )
+        return dataclasses.replace(outcome, state=after,
+                                   delivered_mU=outcome.delivered_mU + extra)
+
+    return mutant
+
+
 def _tick_ignores_suspend(original: Any) -> Any:
     def mutant(params: Params, state: State, request: Request) -> Any:
         outcome = original(params, state.replace(suspended=False), request)
@@ -250,6 +275,10 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("ragged_amounts_accepted", "P-DOSE-WHOLE-PULSES",
            "the whole-pulse check uses 1 mU",
            _handler_sees("ragged_amounts_accepted", "bolus", lambda s: {"pulse_mU": 1})),
+    Mutant("immediate_part_not_whole_pulses", "P-DOSE-WHOLE-PULSES",
+           "the immediate bolus part is not rounded to whole pulses (hides when the bolus "
+           "rate is a whole number of pulses, as in the spec)",
+           _handlers("immediate_part_not_whole_pulses", tick=_immediate_part_not_whole_pulses)),
     Mutant("bolus_in_progress_unchecked", "P-DOSE-NO-STACKING",
            "a bolus is accepted while another is running",
            _handlers("bolus_in_progress_unchecked", bolus=_no_bolus_in_progress)),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pumpproof.engines.contracts import check_contracts
 from pumpproof.engines.fuzz import FuzzProfile, fuzz
 from pumpproof.engines.prove import ProofSettings, bmc, k_induction
+from pumpproof.engines.scenarios import settings_profiles
 from pumpproof.properties.catalogue import all_properties, by_id
 from pumpproof.properties.contracts import ContractProperty
 from pumpproof.properties.verdicts import Method, Verdict
@@ -26,6 +27,7 @@ from .mutants import MUTANTS, Mutant
 __all__ = ["MutantResult", "selftest", "selftest_summary"]
 
 _FUZZ = FuzzProfile(examples=150, steps=60, max_tick_run=240)
+_FUZZ_OTHER = FuzzProfile(examples=40, steps=40, max_tick_run=240)
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,20 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
         proof = k_induction(prop, params, ProofSettings(max_k=1), rules=rules)
         if proof.verdict is Verdict.VIOLATED:
             return MutantResult(mutant, True, Method.KINDUCTION)
-        if bmc(prop, params, ProofSettings(bmc_depth=3), rules=rules).verdict is Verdict.VIOLATED:
+        search = ProofSettings(bmc_depth=3, symbolic_settings=False)
+        if bmc(prop, params, search, rules=rules).verdict is Verdict.VIOLATED:
             return MutantResult(mutant, True, Method.BMC)
+
     def mutated_pump() -> InProcessTarget:
         return InProcessTarget(rules.name, ReferencePump(spec, rules=rules))
 
-    outcome = fuzz(spec, params, [prop], mutated_pump, _FUZZ, seed)
-    if prop.id in outcome.violations:
-        return MutantResult(mutant, True, Method.FUZZ)
+    # The spec's settings first, then the other settings profiles: some bugs hide behind
+    # round numbers (a bolus rate that is a whole number of pulses).
+    others = settings_profiles(spec.settings, spec.ranges).values()
+    for settings, profile in [(params.settings, _FUZZ), *((s, _FUZZ_OTHER) for s in others)]:
+        outcome = fuzz(spec, Params(settings), [prop], mutated_pump, profile, seed)
+        if prop.id in outcome.violations:
+            return MutantResult(mutant, True, Method.FUZZ)
     return MutantResult(mutant, False, None)
 
 

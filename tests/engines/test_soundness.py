@@ -222,37 +222,9 @@ def test_abstraction_obligations_fail_when_a_bin_is_missing_or_valued_older() ->
 # -- settings: every valid configuration, not only the spec's
 
 
-def _immediate_part_not_whole_pulses(original: Any) -> Any:
-    """A tick that delivers the immediate bolus part at the raw bolus rate per minute,
-    skipping the rounding to whole pulses (right only when the rate is a pulse multiple)."""
-    from pumpproof.pump_model.logic import and_, div_const, eq, ite, min_
-    from pumpproof.pump_model.transition import RUNNING, mode_of
-
-    def mutant(params: Params, state: Any, request: Any) -> Any:
-        outcome = original(params, state, request)
-        s = params.settings
-        after = outcome.state
-        rate = s.bolus_rate_mU_per_min
-        rest = rate - div_const(rate, s.pulse_mU) * s.pulse_mU  # what rounding left out
-        extra = ite(and_(eq(mode_of(state), RUNNING), after.bolus_now_mU > 0,
-                         after.reservoir_mU >= after.bolus_now_mU),
-                    min_(after.bolus_now_mU, rest), 0)
-        after = after.replace(
-            bolus_now_mU=after.bolus_now_mU - extra,
-            reservoir_mU=after.reservoir_mU - extra,
-            daily_ring=(after.daily_ring[0] + extra, *after.daily_ring[1:]),
-            iob_ring=(after.iob_ring[0] + extra, *after.iob_ring[1:]),
-        )
-        return dataclasses.replace(outcome, state=after,
-                                   delivered_mU=outcome.delivered_mU + extra)
-
-    return mutant
-
-
 def test_settings_dependent_rounding_is_not_proved_for_the_spec_settings_alone() -> None:
     """Finding: a proof covered one settings object; ``bolus_rate_mU_per_min: 1520`` broke it."""
-    rules = REFERENCE.replacing("rate_not_rounded", handlers={
-        "tick": _immediate_part_not_whole_pulses(REFERENCE.handlers["tick"])})
+    rules = mutant("immediate_part_not_whole_pulses")
     prop = by_id("P-DOSE-WHOLE-PULSES")
     fixed = k_induction(prop, PARAMS, dataclasses.replace(K1, symbolic_settings=False),
                         rules=rules)

@@ -17,16 +17,19 @@ PARAMS = Params(SPEC.settings)
 
 
 class _OverBolusPump(ReferencePump):
-    """A buggy target: clips nothing, accepts one pulse over the max bolus."""
+    """A buggy target: a bolus up to two pulses over the max is accepted (its immediate part
+    clipped silently so that the total is the max) instead of refused."""
 
     def handle(self, message: Any) -> Any:
         event = message.get("event") if isinstance(message, dict) else None
         if isinstance(event, dict) and event.get("kind") == "bolus":
-            amount = event.get("amount_mU")
-            if amount == PARAMS.settings.max_bolus_mU + PARAMS.settings.pulse_mU:
-                event = {**event, "amount_mU": PARAMS.settings.max_bolus_mU}
-                answer = super().handle({**message, "event": event})
-                return answer
+            amount, extended = event.get("amount_mU"), event.get("extended_mU", 0)
+            limit = PARAMS.settings.max_bolus_mU
+            if (isinstance(amount, int) and isinstance(extended, int)
+                    and limit < amount + extended <= limit + 2 * PARAMS.settings.pulse_mU
+                    and extended <= limit):
+                event = {**event, "amount_mU": limit - extended}
+                return super().handle({**message, "event": event})
         return super().handle(message)
 
 

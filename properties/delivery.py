@@ -177,10 +177,11 @@ class AutoOff(Property):
 
 class BatteryAlarms(Property):
     """The harm: a pump that stops without warning, or keeps going on a dead battery. While
-    the battery is only low, ``battery_low`` must warn of the coming stop; once it is depleted
-    the pump must be stopped with ``battery_depleted``, and whether ``battery_low`` is listed
-    beside that stopping alarm does not matter (S10 settles the listing: it is, but the stop
-    already alarms). ``battery_low`` is never shown for a good battery."""
+    the battery is only low, a battery alarm must warn of the coming stop (``battery_low``, or
+    ``battery_depleted`` still latched from an earlier depletion); once it is depleted the pump
+    must be stopped with ``battery_depleted``. Whether ``battery_low`` is listed beside
+    ``battery_depleted`` does not matter (S10 settles the listing: it is, but the stopping
+    alarm already says more). ``battery_low`` is never shown for a good battery."""
 
     id = "P-DKA-BATTERY"
     title = (
@@ -199,10 +200,11 @@ class BatteryAlarms(Property):
         low = and_(or_(low, fault_event(view, "battery_low")), not_(replaced))
         depleted = and_(or_(depleted, fault_event(view, "battery_depleted")), not_(replaced))
         after = view.after
-        warned = alarm(after, "battery_low")
+        shown_low = alarm(after, "battery_low")
+        warned = or_(shown_low, alarm(after, "battery_depleted"))
         ok = and_(
-            or_(not_(low), depleted, warned),  # only low: the warning is shown
-            or_(low, depleted, not_(warned)),  # a good battery: no warning
+            or_(not_(low), depleted, warned),  # only low: a battery alarm warns
+            or_(low, depleted, not_(shown_low)),  # a good battery: no warning
             or_(not_(depleted), and_(alarm(after, "battery_depleted"), eq(after.mode, STOPPED))),
         )
         return Check((low, depleted), ok, or_(low, depleted))

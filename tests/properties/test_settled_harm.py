@@ -103,6 +103,18 @@ def test_depleted_battery_without_battery_low_listed_is_no_violation() -> None:
     assert violated == set()
 
 
+def test_low_battery_while_battery_depleted_still_latched_is_no_violation() -> None:
+    # Found by `check`: a battery replaced and low again while battery_depleted still awaits
+    # its acknowledgement. The stopping battery alarm warns; battery_low shows once it clears.
+    trace = [event("fault", fault="battery_depleted"), event("fault", fault="battery_replaced"),
+             event("fault", fault="battery_low"), TICK,
+             event("ack_alarm", code="battery_depleted"), TICK]
+    violated, answers = run(IndependentPump(), trace)
+    assert answers[3]["alarms"] == ["battery_depleted"] and answers[3]["mode"] == "stopped"
+    assert "battery_low" in answers[5]["alarms"] and answers[5]["mode"] == "suspended"
+    assert violated == set()
+
+
 def test_the_reference_lists_battery_low_while_depleted_and_passes() -> None:
     violated, answers = run(ReferencePump(SPEC), BATTERY)
     assert {"battery_low", "battery_depleted"} <= set(answers[2]["alarms"])  # S10, D2 fixed

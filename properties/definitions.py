@@ -23,8 +23,11 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from functools import lru_cache
 
 __all__ = [
+    "CLOCK_OFFSET_MAX_MIN",
     "DAY_MIN",
+    "EXTENDED_MIN_MAX",
     "PPM",
+    "TEMP_BASAL_MIN_RANGE",
     "iob_bin_ages",
     "iob_fraction_ppm_ceil",
     "iob_obligation",
@@ -35,6 +38,11 @@ __all__ = [
 
 DAY_MIN = 1440  # the protocol's daily window, in elapsed minutes
 PPM = 1_000_000
+# Valid ranges of event fields the model judges (§5; S2, S4, S5): outside them an event is
+# bad_request. Written here again from the protocol's text, apart from the pump.
+EXTENDED_MIN_MAX = DAY_MIN  # a bolus's extended_min is 0–1440 (S5)
+TEMP_BASAL_MIN_RANGE = (1, 4320)  # a temp basal lasts 1–4320 minutes (S2)
+CLOCK_OFFSET_MAX_MIN = DAY_MIN  # set_clock takes −1440 … 1440 minutes (S4)
 
 
 def window_bin_count(bin_min: int) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import State
-from pumpproof.pump_model.codes import ALARMS, reason_code
+from pumpproof.pump_model.codes import ALARMS
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_
 
 from .observer import Check, Context, Property, StepView
@@ -20,6 +20,7 @@ from .trackers import (
     is_kind,
     is_tick,
     pump_mode,
+    user_interaction,
 )
 
 __all__ = [
@@ -145,17 +146,15 @@ class SuspendTooLong(Property):
         return [or_(not_(eq(pump_mode(pump), SUSPENDED)), eq(since, pump.suspend_since))]
 
 
-_INTERACTION_KINDS = (
-    "cancel_bolus",
-    "cancel_temp_basal",
-    "set_basal_schedule",
-    "set_clock",
-    "fill",
-    "ack_alarm",
-)
-
-
 class AutoOff(Property):
+    """The harm: a pump left delivering when nobody has operated it for ``auto_off_min``
+    minutes (an incapacitated user). A user interaction is judged from the request the user
+    sent (:func:`user_interaction`), not from the answer: an ``ack_alarm`` of an alarm that is
+    not active is a person at the pump whether the target accepts it (S11) or refuses it,
+    with any reason. A target that does not count such a request stops earlier, which this
+    property allows; one that counts a malformed request keeps running unattended, which it
+    does not."""
+
     id = "P-DKA-AUTO-OFF"
     title = "auto_off_min minutes without user interaction stop the pump with auto_off"
     requirements = ("REQ-DKA-7",)
@@ -166,16 +165,7 @@ class AutoOff(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (last,) = memory
-        r = view.request
-        well_formed = not_(eq(view.after.reason, reason_code("bad_request")))
-        by_user = and_(
-            not_(r.auto),
-            or_(*(is_kind(view, k) for k in ("bolus", "temp_basal", "suspend", "resume"))),
-        )
-        interaction = and_(
-            well_formed, or_(by_user, *(is_kind(view, k) for k in _INTERACTION_KINDS))
-        )
-        last = ite(interaction, view.after.t, last)
+        last = ite(user_interaction(view), view.after.t, last)
         limit = ctx.params.settings.auto_off_min  # 0 switches auto-off off
         due = and_(limit > 0, view.after.t - last >= limit)
         ok = or_(not_(due), and_(eq(view.after.mode, STOPPED), alarm(view.after, "auto_off")))
@@ -186,8 +176,18 @@ class AutoOff(Property):
 
 
 class BatteryAlarms(Property):
+    """The harm: a pump that stops without warning, or keeps going on a dead battery. While
+    the battery is only low, a battery alarm must warn of the coming stop (``battery_low``, or
+    ``battery_depleted`` still latched from an earlier depletion); once it is depleted the pump
+    must be stopped with ``battery_depleted``. Whether ``battery_low`` is listed beside
+    ``battery_depleted`` does not matter (S10 settles the listing: it is, but the stopping
+    alarm already says more). ``battery_low`` is never shown for a good battery."""
+
     id = "P-DKA-BATTERY"
-    title = "A depleted battery stops the pump with battery_depleted; battery_low while low"
+    title = (
+        "A depleted battery stops the pump with battery_depleted; battery_low warns while "
+        "only low"
+    )
     requirements = ("REQ-DKA-4",)
     trigger = "steps with a low or depleted battery"
 
@@ -200,8 +200,11 @@ class BatteryAlarms(Property):
         low = and_(or_(low, fault_event(view, "battery_low")), not_(replaced))
         depleted = and_(or_(depleted, fault_event(view, "battery_depleted")), not_(replaced))
         after = view.after
+        shown_low = alarm(after, "battery_low")
+        warned = or_(shown_low, alarm(after, "battery_depleted"))
         ok = and_(
-            eq(alarm(after, "battery_low"), low),
+            or_(not_(low), depleted, warned),  # only low: a battery alarm warns
+            or_(low, depleted, not_(shown_low)),  # a good battery: no warning
             or_(not_(depleted), and_(alarm(after, "battery_depleted"), eq(after.mode, STOPPED))),
         )
         return Check((low, depleted), ok, or_(low, depleted))
@@ -209,7 +212,6 @@ class BatteryAlarms(Property):
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         low, depleted = memory
         return [eq(low, pump.battery_low), eq(depleted, pump.battery_depleted)]
-
 
 class MotorStops(Property):
     id = "P-DKA-MOTOR"

@@ -11,6 +11,7 @@ from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_, set_
 
 from .observer import Check, Context, Property, StepView
 from .trackers import (
+    RUNNING,
     accepted_kind,
     cgm_after,
     cgm_fresh_low,
@@ -43,13 +44,16 @@ def _cgm_lemmas(pump: State, memory: tuple[Any, Any, Any]) -> list[Any]:
 
 
 def _adds_insulin_auto(view: StepView) -> Any:
+    """An automated request that would add insulin if accepted (R3): a bolus, a temp basal
+    above 0, or a resume of a pump that is not running. A resume while running adds nothing
+    and is accepted with no effect whatever the CGM value (S9), so it is no hazard."""
     r = view.request
     return and_(
         r.auto,
         or_(
             is_kind(view, "bolus"),
             and_(is_kind(view, "temp_basal"), r.rate_mU_per_h > 0),
-            is_kind(view, "resume"),
+            and_(is_kind(view, "resume"), not_(eq(view.before.mode, RUNNING))),
         ),
     )
 

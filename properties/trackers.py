@@ -12,7 +12,13 @@ from typing import Any
 from pumpproof.pump_model.codes import FAULTS, MODES, alarm_code, kind_code
 from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, mod_const, not_, or_
 
-from .definitions import iob_obligation, window_obligation
+from .definitions import (
+    CLOCK_OFFSET_MAX_MIN,
+    EXTENDED_MIN_MAX,
+    TEMP_BASAL_MIN_RANGE,
+    iob_obligation,
+    window_obligation,
+)
 from .observer import Context, StepView
 
 __all__ = [
@@ -32,6 +38,8 @@ __all__ = [
     "observer_iob_ppm",
     "pump_mode",
     "rings_agree",
+    "user_interaction",
+    "well_formed",
     "window_abstraction",
     "window_after",
     "window_init",
@@ -59,6 +67,54 @@ def fault_event(view: StepView, name: str) -> Bool:
 
 def alarm(observation: Any, name: str) -> Bool:
     return observation.alarms[alarm_code(name)]
+
+
+def well_formed(view: StepView) -> Bool:
+    """Whether the request *sent* is a well-formed event (§5 types and ranges), judged from
+    the request alone, never from the target's answer: a refusal whose reason pumpproof does
+    not know reads as ``bad_request``, and a target may refuse a harmless request, but what
+    the user sent stays what it was. Types are checked at the edge (kind ``invalid``); the
+    ranges the edge leaves to the pump are checked here."""
+    r = view.request
+    low_min, high_min = TEMP_BASAL_MIN_RANGE
+    bad_bolus = or_(
+        r.amount_mU < 0,
+        r.extended_mU < 0,
+        r.extended_min < 0,
+        r.extended_min > EXTENDED_MIN_MAX,
+        and_(r.extended_mU > 0, r.extended_min <= 0),
+        r.amount_mU + r.extended_mU <= 0,
+    )
+    bad_temp = or_(r.rate_mU_per_h < 0, r.duration_min < low_min, r.duration_min > high_min)
+    bad_clock = or_(r.offset_min < -CLOCK_OFFSET_MAX_MIN, r.offset_min > CLOCK_OFFSET_MAX_MIN)
+    return and_(
+        not_(is_kind(view, "invalid")),
+        not_(and_(is_kind(view, "bolus"), bad_bolus)),
+        not_(and_(is_kind(view, "temp_basal"), bad_temp)),
+        not_(and_(is_kind(view, "set_clock"), bad_clock)),
+        not_(and_(is_kind(view, "fill"), r.reservoir_mU < 0)),
+    )
+
+
+_ALWAYS_INTERACTION = (
+    "cancel_bolus",
+    "cancel_temp_basal",
+    "set_basal_schedule",
+    "set_clock",
+    "fill",
+    "ack_alarm",
+)
+
+
+def user_interaction(view: StepView) -> Bool:
+    """A user interaction (§5, S11, S12): a well-formed event with ``source: "user"``, or any
+    well-formed cancel, schedule, clock, fill or acknowledgement — accepted or refused, for
+    whatever reason. A person operated the pump, whatever the pump answered."""
+    by_user = and_(
+        not_(view.request.auto),
+        or_(*(is_kind(view, k) for k in ("bolus", "temp_basal", "suspend", "resume"))),
+    )
+    return and_(well_formed(view), or_(by_user, *(is_kind(view, k) for k in _ALWAYS_INTERACTION)))
 
 
 # -- rolling windows of delivered insulin (the observer's own rings, not the pump's)

@@ -381,11 +381,14 @@ def _suspend(params: Params, s: State, r: Request) -> Outcome:
 
 
 def _resume(params: Params, s: State, r: Request) -> Outcome:
+    # S9: only resuming a suspended pump adds insulin; a resume while running is accepted
+    # with no effect, for either source and whatever the CGM value.
+    adds_insulin = and_(r.auto, eq(mode_of(s), SUSPENDED))
     reason = _first_reason(
         [
             (eq(mode_of(s), STOPPED), "stopped"),
-            (and_(r.auto, not_(cgm_fresh(params, s))), "cgm_stale"),
-            (and_(r.auto, cgm_low(params, s)), "low_glucose"),
+            (and_(adds_insulin, not_(cgm_fresh(params, s))), "cgm_stale"),
+            (and_(adds_insulin, cgm_low(params, s)), "low_glucose"),
         ]
     )
     new = _select(eq(reason, NONE), s.replace(suspended=False), s)
@@ -522,7 +525,7 @@ def observe(params: Params, s: State, delivered_mU: Int, reason: Int) -> Observa
     alarm_values = {
         "auto_off": s.latched[_AUTO_OFF],
         "battery_depleted": s.latched[_BATT],
-        "battery_low": s.battery_low,
+        "battery_low": or_(s.battery_low, s.battery_depleted),  # S10: depleted is also low
         "cgm_stale": and_(s.cgm_seen, not_(cgm_fresh(params, s))),
         "low_glucose": cgm_low(params, s),
         "max_daily_total": ring_total(s.daily_ring) + pending_bolus(s) + st.pulse_mU

@@ -160,7 +160,7 @@ static void observe(observation_t *obs, i64 delivered, const char *reason) {
     memset(obs->alarms, 0, sizeof obs->alarms);
     obs->alarms[A_AUTO_OFF] = P.latched[L_AUTO_OFF];
     obs->alarms[A_BATT_DEPLETED] = P.latched[L_BATT];
-    obs->alarms[A_BATT_LOW] = P.batt_low;
+    obs->alarms[A_BATT_LOW] = P.batt_low || P.batt_depleted; /* S10: depleted is also low */
     obs->alarms[A_CGM_STALE] = P.cgm_seen && !fresh();
     obs->alarms[A_LOW] = low();
     obs->alarms[A_MAX_DAILY] = daily_count() + pending() + S.pulse > S.max_daily;
@@ -318,8 +318,9 @@ void pump_event(const event_t *e, observation_t *obs) {
         break;
     case EV_RESUME:
         if (is_stopped) reason = "stopped";
-        else if (e->automated && !fresh()) reason = "cgm_stale";
-        else if (e->automated && low()) reason = "low_glucose";
+        /* S9: only resuming a suspended pump adds insulin; while running it has no effect */
+        else if (e->automated && is_suspended && !fresh()) reason = "cgm_stale";
+        else if (e->automated && is_suspended && low()) reason = "low_glucose";
         if (!reason) P.suspended = false;
         interact(!e->automated);
         break;

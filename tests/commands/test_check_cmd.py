@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -74,3 +75,22 @@ def test_a_target_that_exits_at_once_is_a_target_failure(tmp_path: Path) -> None
     assert result.returncode == 1 and "Traceback" not in result.stderr
     evidence = json.loads((tmp_path / "evidence.json").read_text())
     assert "target" in evidence and evidence["target"]["failure"] is not None
+
+
+@pytest.mark.slow
+def test_a_pump_written_from_the_protocol_alone_passes_the_gate(tmp_path: Path) -> None:
+    """S9, S10, S11: an automated resume of a running pump accepted, battery_low not listed
+    beside battery_depleted, acknowledgements of inactive alarms refused — no hazard, so no
+    violation (only conformance differences, which do not fail the gate)."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)}
+    result = pumpproof("check", "--target", "py:tests.fixtures.independent_pump:make",
+                       "--budget", "20", "--out", str(tmp_path), env=env, cwd=root)
+    assert "Traceback" not in result.stderr
+    evidence = json.loads((tmp_path / "evidence.json").read_text())
+    violated = [p["id"] for p in evidence["properties"] if p["verdict"] == "violated"]
+    assert violated == [] and evidence["summary"]["violated"] == 0
+    assert evidence["target"]["failure"] is None
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert evidence["target"]["conformance"]  # it does differ from the reference, safely

@@ -104,3 +104,29 @@ def test_malformed_input_under_address_and_undefined_sanitizers(tmp_path: Path) 
                          capture_output=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr.decode()[-2000:]
     assert len(run.stdout.decode().splitlines()) == len(lines)  # one answer per request
+
+
+def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
+    """S9 (was D1): an automated resume of a running pump is accepted with no effect, CGM or
+    not, and checks the CGM value only while suspended. S10 (was D2): battery_low is listed
+    while the battery is low or depleted, until battery_replaced."""
+    from pumpproof.spec import load_spec
+
+    def event(kind: str, **fields: object) -> str:
+        return json.dumps({"op": "event", "event": {"kind": kind, **fields}})
+
+    lines = [json.dumps({"op": "configure", "settings": load_spec().settings.to_protocol()}),
+             event("resume", source="auto"),
+             event("suspend", source="user"), event("resume", source="auto"),
+             event("fault", fault="battery_depleted"), event("fault", fault="battery_replaced"),
+             '{"op":"quit"}']
+    run = subprocess.run([str(builds / "pump_host")], input="\n".join(lines) + "\n",
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    running, suspended, depleted, replaced = answers[1], answers[3], answers[4], answers[5]
+    assert running["accepted"] and running["mode"] == "running"
+    assert suspended["reason"] == "cgm_stale" and suspended["mode"] == "suspended"
+    assert depleted["mode"] == "stopped"
+    assert {"battery_depleted", "battery_low"} <= set(depleted["alarms"])
+    assert "battery_low" not in replaced["alarms"] and "battery_depleted" in replaced["alarms"]

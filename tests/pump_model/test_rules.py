@@ -154,6 +154,25 @@ def test_rule3_automation_needs_fresh_high_enough_glucose_and_iob_room() -> None
     assert pump.event("bolus", amount_mU=10000, source="user")["accepted"]  # user: no IOB cap
 
 
+def test_rule3_automated_resume_checks_cgm_only_while_suspended() -> None:
+    # S9 (was D1): a resume while running adds no insulin, so it is accepted with no effect for
+    # either source and whatever the CGM value; the model used to refuse it cgm_stale.
+    pump = Pump()
+    running = pump.event("resume", source="auto")  # no CGM value at all
+    assert running["accepted"] and running["reason"] is None and running["mode"] == "running"
+    pump.event("cgm", glucose_mg_dL=60)
+    low = pump.event("resume", source="auto")  # fresh and low
+    assert low["accepted"] and low["mode"] == "running"
+    # Resuming a suspended pump adds insulin: refused without a fresh value above the threshold.
+    pump.event("suspend", source="user")
+    assert pump.event("resume", source="auto")["reason"] == "low_glucose"
+    pump.tick(16)
+    assert pump.event("resume", source="auto")["reason"] == "cgm_stale"
+    pump.event("cgm", glucose_mg_dL=150)
+    resumed = pump.event("resume", source="auto")
+    assert resumed["accepted"] and resumed["mode"] == "running"
+
+
 def test_rule3_auto_temp_basal_withheld_at_iob_cap_and_ends_when_stale() -> None:
     pump = Pump(max_iob_mU=500, basal_schedule=[[0, 0]], auto_off_min=0)
     pump.event("cgm", glucose_mg_dL=150)
@@ -255,9 +274,23 @@ def test_rule9_battery_low_alerts_depleted_and_motor_stop() -> None:
     assert "battery_low" in minute["alarms"] and minute["mode"] == "running"
     answer = pump.event("fault", fault="battery_depleted")
     assert answer["mode"] == "stopped" and "battery_depleted" in answer["alarms"]
-    pump.event("fault", fault="battery_replaced")
+    assert "battery_low" in answer["alarms"]  # S10: a depleted battery is also low
+    replaced = pump.event("fault", fault="battery_replaced")
+    assert "battery_low" not in replaced["alarms"]
     assert pump.event("ack_alarm", code="battery_depleted")["mode"] == "suspended"
     assert pump.event("fault", fault="motor")["mode"] == "stopped"
+
+
+def test_rule9_depleted_battery_alone_lists_battery_low() -> None:
+    # S10 (was D2): battery_low is active while the battery is low *or depleted*, until
+    # battery_replaced; the model used to list only battery_depleted after a depletion alone.
+    pump = Pump()
+    answer = pump.event("fault", fault="battery_depleted")
+    assert answer["mode"] == "stopped"
+    assert {"battery_depleted", "battery_low"} <= set(answer["alarms"])
+    assert "battery_low" in pump.tick(1)[0]["alarms"]
+    replaced = pump.event("fault", fault="battery_replaced")
+    assert "battery_low" not in replaced["alarms"] and "battery_depleted" in replaced["alarms"]
 
 
 # Rule 10: stopping alarms latch -------------------------------------------------------------

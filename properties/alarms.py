@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import STOPPING_ALARMS, Observation, State
-from pumpproof.pump_model.codes import ALARMS, reason_code
+from pumpproof.pump_model.codes import ALARMS, MODES, reason_code
 from pumpproof.pump_model.logic import and_, eq, not_, or_
 
 from .observer import Check, Context, Property, StepView
@@ -111,6 +111,26 @@ class ConditionAlarms(Property):
         )
         return Check((cgm,), ok, or_(reservoir_low, low, stale))
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        cgm = cgm_after(memory[0], view)
+        after = view.after
+        fresh, low = cgm_fresh_low(ctx, cgm, after.t)
+        s = ctx.params.settings
+        wrong = []
+        reservoir_low = after.reservoir_mU <= s.low_reservoir_mU
+        if bool(alarm(after, "reservoir_low")) != bool(reservoir_low):
+            wrong.append(f"reservoir_low {'off' if reservoir_low else 'on'} with the reservoir "
+                         f"at {after.reservoir_mU} mU (low_reservoir_mU "
+                         f"{s.low_reservoir_mU} mU)")
+        if bool(alarm(after, "low_glucose")) != bool(low):
+            wrong.append(f"low_glucose {'off' if low else 'on'} with the last CGM reading "
+                         f"{cgm[1]} mg/dL at minute {cgm[2]}")
+        stale = bool(cgm[0]) and not bool(fresh)
+        if bool(alarm(after, "cgm_stale")) != stale:
+            wrong.append(f"cgm_stale {'off' if stale else 'on'} at minute {after.t} with the "
+                         f"last CGM reading at minute {cgm[2]}")
+        return "; ".join(wrong) or "an alarm does not match its condition"
+
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         seen, glucose, read_t = memory[0]
         return [
@@ -167,6 +187,23 @@ class StoppingAlarmsLatch(Property):
             new_memory.append((cause, and_(acked, now)))
         stopped = or_(not_(or_(*any_active)), eq(after.mode, STOPPED))
         return Check(tuple(new_memory), and_(stopped, *checks), or_(*any_active))
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        pulse = ctx.params.settings.pulse_mU
+        before, after = view.before, view.after
+        for name, (cause, acked) in zip(STOPPING_ALARMS, memory, strict=True):
+            if not (alarm(before, name) and not alarm(after, name)):
+                continue
+            cause = _cause_after(view, name, cause, pulse)
+            ack_now = and_(accepted_kind(view, "ack_alarm"),
+                           eq(view.request.code, ALARMS.index(name)))
+            acked = or_(acked, ack_now)
+            why = ("its cause is still present" if cause and name != "auto_off"
+                   else "it was not acknowledged" if not acked else "its cause is present")
+            return f"stopping alarm {name} cleared at minute {after.t} although {why}"
+        active = [a for a in STOPPING_ALARMS if alarm(after, a)]
+        return (f"stopping alarm {', '.join(active)} active at minute {after.t}, but mode "
+                f"{MODES[after.mode]}; needs stopped")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         """The observer's cause and acknowledgement trackers agree with the pump's state."""

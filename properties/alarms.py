@@ -9,7 +9,7 @@ from pumpproof.pump_model import STOPPING_ALARMS, Observation, State
 from pumpproof.pump_model.codes import ALARMS, MODES, reason_code
 from pumpproof.pump_model.logic import and_, eq, not_, or_
 
-from .observer import Check, Context, Property, StepView
+from .observer import Check, Context, Property, StepView, describe_request, shown_alarms
 from .trackers import (
     STOPPED,
     accepted_kind,
@@ -86,6 +86,21 @@ class BadRequestsChangeNothing(Property):
         )
         return Check(memory, ok, bad)
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        before, after = view.before, view.after
+        what = describe_request(ctx, view.request)
+        if after.accepted:
+            return f"{what} was accepted; it must be refused"
+        changed = [f"{name} {getattr(before, name)} → {getattr(after, name)}"
+                   for name in ("t", "reservoir_mU", "iob_mU") if getattr(before, name)
+                   != getattr(after, name)]
+        if before.mode != after.mode:
+            changed.append(f"mode {MODES[before.mode]} → {MODES[after.mode]}")
+        if before.alarms != after.alarms:
+            changed.append(f"alarms [{', '.join(shown_alarms(before))}] → "
+                           f"[{', '.join(shown_alarms(after))}]")
+        return f"{what} was refused but changed {'; '.join(changed)}"
+
 
 class ConditionAlarms(Property):
     id = "P-ALARM-CONDITIONS"
@@ -127,8 +142,10 @@ class ConditionAlarms(Property):
                          f"{cgm[1]} mg/dL at minute {cgm[2]}")
         stale = bool(cgm[0]) and not bool(fresh)
         if bool(alarm(after, "cgm_stale")) != stale:
-            wrong.append(f"cgm_stale {'off' if stale else 'on'} at minute {after.t} with the "
-                         f"last CGM reading at minute {cgm[2]}")
+            seen = (f"{after.t - cgm[2]} min after the last CGM reading" if cgm[0]
+                    else "with no CGM reading yet")
+            wrong.append(f"cgm_stale {'off' if stale else 'on'} at minute {after.t}, {seen} "
+                         f"(limit cgm_stale_min {s.cgm_stale_min} min)")
         return "; ".join(wrong) or "an alarm does not match its condition"
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:

@@ -77,7 +77,7 @@ class MaxBasal(Property):
             what = f"a temp basal of {r.rate_mU_per_h} mU/h"
         else:
             start, rate = max(((s, q) for s, q in r.schedule if s < DAY_MIN),
-                              key=lambda seg: seg[1])
+                              key=lambda seg: seg[1], default=(0, 0))
             what = f"a basal schedule with {rate} mU/h from minute {start}"
         return f"accepted {what}; limit max_basal_rate_mU_per_h {limit} mU/h"
 

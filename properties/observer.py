@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pumpproof.pump_model import Observation, Params, Request, State
-from pumpproof.pump_model.codes import ALARMS, MODES, REASONS
+from pumpproof.pump_model.codes import ALARMS, KINDS, MODES, REASONS
 from pumpproof.pump_model.protocol import request_to_json
 
 from .definitions import iob_weights, window_bin_count
@@ -124,10 +124,14 @@ class Property:
 
 def describe_request(ctx: Context, request: Request) -> str:
     """A request in a few words, e.g. ``bolus amount_mU=10050 source=user``."""
+    if KINDS[request.kind] == "invalid":
+        return f"a malformed or unknown event ({REASONS[request.code]})"
     message = request_to_json(request, ctx.params)
     event = message.get("event")
     if not isinstance(event, dict):
         return str(message.get("op"))
+    if event.get("kind") in ("fault", "ack_alarm"):
+        return f"{event['kind']} {event.get('fault', event.get('code'))}"
     fields = " ".join(f"{k}={v}" for k, v in event.items()
                       if k not in ("kind", "id") and v not in (0, None))
     return f"{event.get('kind')} {fields}".strip()

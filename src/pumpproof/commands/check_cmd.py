@@ -117,11 +117,14 @@ def _print(result: CheckResult, target: str, out: Path) -> None:
     console_.print(table)
     outcome = result.outcome
     console_.print(f"{outcome.examples} examples, {outcome.requests} requests, "
-                  f"{result.rounds} round(s), {result.seconds:.1f} s")
+                   f"{result.rounds} round(s), {result.seconds:.1f} s")
+    console_.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}",
+                   markup=False, highlight=False)
     if outcome.target_failure:
-        console_.print(f"TARGET FAILURE: {outcome.target_failure} "
-                       f"(trace: {out / TARGET_FAILURE_TRACE}, "
-                       f"{len(outcome.target_trace or [])} requests)", markup=False)
+        trace = outcome.target_trace or []
+        where = f"trace: {out / TARGET_FAILURE_TRACE}, " if trace else ""
+        console_.print(f"TARGET FAILURE: {outcome.target_failure} ({where}{len(trace)} "
+                       "requests)", markup=False, highlight=False)
     for index, diff in enumerate(result.target.conformance[:5]):
         console_.print(f"conformance: request {diff.index}: {diff.field} target={diff.target!r} "
                        f"reference={diff.reference!r} (trace: "
@@ -129,5 +132,5 @@ def _print(result: CheckResult, target: str, out: Path) -> None:
     comparison = result.target.baseline
     if comparison is not None:
         console_.print(f"baseline: new {list(comparison.new)}, still failing "
-                      f"{list(comparison.still_failing)}, known {list(comparison.known)}, "
-                      f"fixed {list(comparison.fixed)}")
+                       f"{list(comparison.still_failing)}, known {list(comparison.known)}, "
+                       f"fixed {list(comparison.fixed)}", markup=False, highlight=False)

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OFF_BY_ONE = "py:tests.fixtures.off_by_one:make"
 TRACE = ROOT / "tests" / "fixtures" / "traces" / "off_by_one.P-DOSE-MAX-BOLUS.fuzz.jsonl"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # so that py:tests.fixtures… imports
-SENTENCE = ("VIOLATED P-DOSE-MAX-BOLUS [REQ-DOSE-1, REQ-HF-1] at request 20: accepted a bolus "
-            "of 10050 mU (10050 now + 0 extended); limit max_bolus_mU 10000 mU")
+SENTENCE = ("VIOLATED P-DOSE-MAX-BOLUS [REQ-DOSE-1, REQ-HF-1] at trace line 20: accepted a "
+            "bolus of 10050 mU (10050 now + 0 extended); limit max_bolus_mU 10000 mU")
 
 
 def test_a_saved_counterexample_fails_on_the_buggy_target() -> None:
@@ -54,7 +54,7 @@ def test_check_prints_each_finding_and_its_replay_command_works(tmp_path: Path) 
     assert result.returncode == 1, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("VIOLATED "))
-    assert lines[head].startswith("VIOLATED P-DOSE-MAX-BOLUS [REQ-DOSE-1, REQ-HF-1] at request ")
+    assert lines[head].startswith("VIOLATED P-DOSE-MAX-BOLUS [REQ-DOSE-1, REQ-HF-1] at trace line ")
     assert lines[head].endswith(": accepted a bolus of 10050 mU (10050 now + 0 extended); "
                                 "limit max_bolus_mU 10000 mU")
     trace = out / "counterexamples" / "P-DOSE-MAX-BOLUS.fuzz.jsonl"
@@ -69,3 +69,5 @@ def test_check_prints_each_finding_and_its_replay_command_works(tmp_path: Path) 
     for number, note in enumerate(notes, start=1):
         saved = out / "counterexamples" / f"conformance-{number}.jsonl"
         assert note.endswith(f"(trace: {saved})") and saved.is_file()
+        line = int(note.removeprefix("conformance: trace line ").split(":")[0])
+        assert len(saved.read_text().splitlines()) == line  # the trace ends at that request

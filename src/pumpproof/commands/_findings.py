@@ -5,8 +5,8 @@ For each violated property: its id and requirement ids, one sentence with the nu
 on the target with every monitor), the trace file, and the command that replays it as a
 regression test::
 
-    VIOLATED P-DKA-OCCLUSION [REQ-DKA-1] at request 9: pushed 1500 mU after the occlusion
-      fault (minute 7, mode running); limit occlusion_max_missed_mU 1000 mU
+    VIOLATED P-DKA-OCCLUSION [REQ-DKA-1] at trace line 4: pushed 1500 mU after the occlusion
+      fault (minute 1, mode running); limit occlusion_max_missed_mU 1000 mU
       trace:  out/counterexamples/P-DKA-OCCLUSION.fuzz.jsonl
       replay: pumpproof simulate out/counterexamples/P-DKA-OCCLUSION.fuzz.jsonl --target … --check
 """
@@ -46,7 +46,7 @@ def finding_lines(violation: ReplayedViolation | None, prop_id: str,
         head = (f"{label} {prop_id} [{reqs}]: the saved trace did not violate it again when "
                 "replayed (is the target deterministic?)")
     else:
-        head = f"{label} {prop_id} [{reqs}] at request {violation.line}: {violation.explanation}"
+        head = f"{label} {prop_id} [{reqs}] at trace line {violation.line}: {violation.explanation}"
     return [head, f"  trace:  {trace}", f"  replay: {command}"]
 
 

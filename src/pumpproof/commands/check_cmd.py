@@ -126,8 +126,8 @@ def _print(result: CheckResult, target: str, out: Path) -> None:
         console_.print(f"TARGET FAILURE: {outcome.target_failure} ({where}{len(trace)} "
                        "requests)", markup=False, highlight=False)
     for index, diff in enumerate(result.target.conformance[:5]):
-        console_.print(f"conformance: request {diff.index}: {diff.field} target={diff.target!r} "
-                       f"reference={diff.reference!r} (trace: "
+        console_.print(f"conformance: trace line {diff.index + 1}: {diff.field} "
+                       f"target={diff.target!r} reference={diff.reference!r} (trace: "
                        f"{out / conformance_trace_name(index)})", markup=False, highlight=False)
     comparison = result.target.baseline
     if comparison is not None:

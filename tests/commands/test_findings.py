@@ -3,10 +3,14 @@ regression tests (`simulate TRACE --target T --check`)."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shlex
 from pathlib import Path
 
+from pumpproof.commands._findings import print_findings
+from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +75,19 @@ def test_check_prints_each_finding_and_its_replay_command_works(tmp_path: Path) 
         assert note.endswith(f"(trace: {saved})") and saved.is_file()
         line = int(note.removeprefix("conformance: trace line ").split(":")[0])
         assert len(saved.read_text().splitlines()) == line  # the trace ends at that request
+
+
+def test_a_finding_that_does_not_replay_says_why() -> None:
+    spec = load_spec()
+    trace = [json.loads(line) for line in TRACE.read_text().splitlines()]
+    out = io.StringIO()
+    violations = {"P-DOSE-MAX-BOLUS": (trace, Path("t.jsonl"))}
+    print_findings(out, spec, "reference", 5.0, violations)  # the reference is not buggy
+    print_findings(out, spec, "cmd:/nonexistent/pump_host", 5.0, violations)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == ("VIOLATED P-DOSE-MAX-BOLUS [REQ-DOSE-1, REQ-HF-1]: the saved trace did "
+                        "not violate it again when replayed (is the target deterministic?)")
+    assert lines[3].startswith("VIOLATED P-DOSE-MAX-BOLUS [REQ-DOSE-1, REQ-HF-1]: the target "
+                               "failed when the saved trace was replayed: ")
+    assert lines[5] == ("  replay: pumpproof simulate t.jsonl --target "
+                        "cmd:/nonexistent/pump_host --check")

@@ -40,11 +40,13 @@ def replay_command(trace: Path | str, target: str, spec_dir: str | None = None,
 
 def finding_lines(violation: ReplayedViolation | None, prop_id: str,
                   requirements: Sequence[str], trace: Path | str, command: str,
-                  label: str = "VIOLATED") -> list[str]:
+                  label: str = "VIOLATED", why_not: str | None = None) -> list[str]:
+    """Three lines; without ``violation`` (the replay did not show it), ``why_not``."""
     reqs = ", ".join(requirements)
     if violation is None:
-        head = (f"{label} {prop_id} [{reqs}]: the saved trace did not violate it again when "
-                "replayed (is the target deterministic?)")
+        why_not = why_not or ("the saved trace did not violate it again when replayed (is the "
+                              "target deterministic?)")
+        head = f"{label} {prop_id} [{reqs}]: {why_not}"
     else:
         head = f"{label} {prop_id} [{reqs}] at trace line {violation.line}: {violation.explanation}"
     return [head, f"  trace:  {trace}", f"  replay: {command}"]
@@ -73,6 +75,9 @@ def print_findings(out: TextIO, spec: Spec, target: str, timeout_s: float,
         replayed = explain_trace(spec, target, timeout_s, trace)
         match = next((v for v in replayed.violations if v.prop.id == prop_id), None)
         command = replay_command(path, target, spec_dir, timeout_s)
+        why_not = None
+        if replayed.failure is not None:
+            why_not = f"the target failed when the saved trace was replayed: {replayed.failure}"
         for line in finding_lines(match, prop_id, by_id[prop_id].requirements, path, command,
-                                  (labels or {}).get(prop_id, "VIOLATED")):
+                                  (labels or {}).get(prop_id, "VIOLATED"), why_not):
             print(line, file=out)

@@ -9,6 +9,8 @@ import os
 import shlex
 from pathlib import Path
 
+import pytest
+
 from pumpproof.commands._findings import print_findings
 from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
@@ -91,3 +93,20 @@ def test_a_finding_that_does_not_replay_says_why() -> None:
                                "failed when the saved trace was replayed: ")
     assert lines[5] == ("  replay: pumpproof simulate t.jsonl --target "
                         "cmd:/nonexistent/pump_host --check")
+
+
+@pytest.mark.slow
+def test_run_prints_the_findings_of_each_target(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = pumpproof("run", "--target", OFF_BY_ONE, "--budget", "10", "--out", str(out),
+                       env=ENV, timeout=1500)
+    assert result.returncode == 1, result.stderr[-2000:]
+    trace = out / "targets" / "0" / "counterexamples" / "P-DOSE-MAX-BOLUS.fuzz.jsonl"
+    lines = result.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("VIOLATED "))
+    assert lines[head].endswith("limit max_bolus_mU 10000 mU")
+    assert lines[head + 1] == f"  trace:  {trace}" and trace.is_file()
+    stages = result.stderr.splitlines()
+    for stage in ("stage 1/3: verifying the reference model", f"stage 2/3: checking {OFF_BY_ONE}",
+                  "stage 3/3: hazards, bundle and reports"):
+        assert stage in stages

@@ -16,8 +16,8 @@ from pumpproof import __version__
 from pumpproof.properties.evidence import Evidence, TargetRun
 from pumpproof.properties.verdicts import Method
 
-__all__ = ["EVIDENCE_SCHEMA", "TARGET_FAILURE_TRACE", "counterexample_name", "evidence_json",
-           "model_sha256", "timings_json"]
+__all__ = ["EVIDENCE_SCHEMA", "TARGET_FAILURE_TRACE", "conformance_trace_name",
+           "counterexample_name", "evidence_json", "model_sha256", "timings_json"]
 
 EVIDENCE_SCHEMA = "pumpproof.evidence/1"
 DEPENDENCIES = ("z3-solver", "hypothesis", "crosshair-tool", "networkx", "dd", "pydantic", "PyYAML")
@@ -49,6 +49,11 @@ def counterexample_name(prop_id: str, method: Method) -> str:
     return f"counterexamples/{prop_id}.{method.value}.jsonl"
 
 
+def conformance_trace_name(index: int) -> str:
+    """Where ``check`` saves the requests up to the ``index``-th conformance difference."""
+    return f"counterexamples/conformance-{index + 1}.jsonl"
+
+
 def target_json(target: TargetRun) -> dict[str, Any]:
     """The ``target`` section of evidence.json for a check."""
     failure = None
@@ -67,7 +72,8 @@ def target_json(target: TargetRun) -> dict[str, Any]:
         "examples": target.examples,
         "requests": target.requests,
         "failure": failure,
-        "conformance": [diff.to_json() for diff in target.conformance],
+        "conformance": [{**diff.to_json(), "trace": conformance_trace_name(index)}
+                        for index, diff in enumerate(target.conformance)],
     }
     if target.baseline is not None:
         baseline = target.baseline

@@ -40,6 +40,7 @@ class PropertyRun:
     triggers: int = 0
     steps: int = 0
     violation_at: int | None = None  # index of the request that violated
+    explanation: str | None = None  # the observer's sentence about that request
 
 
 @dataclass
@@ -63,13 +64,15 @@ class Monitor:
         view = StepView(request, self.before, after)
         newly = []
         for run in self.runs:
-            check = run.prop.update(self.ctx, run.memory, view)
+            memory = run.memory
+            check = run.prop.update(self.ctx, memory, view)
             run.memory = check.memory
             run.steps += 1
             if check.triggered:
                 run.triggers += 1
             if not check.ok and run.violation_at is None:
                 run.violation_at = self.index
+                run.explanation = _explain(run.prop, self.ctx, memory, view)
                 newly.append(run.prop)
         self.before = after
         self.index += 1
@@ -78,6 +81,14 @@ class Monitor:
     @property
     def violated(self) -> list[PropertyRun]:
         return [run for run in self.runs if run.violation_at is not None]
+
+
+def _explain(prop: Property, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+    """The observer's sentence; its generic one if the observer's own cannot be built."""
+    try:
+        return prop.explain(ctx, memory, view)
+    except Exception:
+        return Property.explain(prop, ctx, memory, view)
 
 
 def replay_violates(

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import STOPPING_ALARMS, Observation, State
-from pumpproof.pump_model.codes import ALARMS, reason_code
+from pumpproof.pump_model.codes import ALARMS, MODES, reason_code
 from pumpproof.pump_model.logic import and_, eq, not_, or_
 
-from .observer import Check, Context, Property, StepView
+from .observer import Check, Context, Property, StepView, describe_request, shown_alarms
 from .trackers import (
     STOPPED,
     accepted_kind,
@@ -86,6 +86,21 @@ class BadRequestsChangeNothing(Property):
         )
         return Check(memory, ok, bad)
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        before, after = view.before, view.after
+        what = describe_request(ctx, view.request)
+        if after.accepted:
+            return f"{what} was accepted; it must be refused"
+        changed = [f"{name} {getattr(before, name)} → {getattr(after, name)}"
+                   for name in ("t", "reservoir_mU", "iob_mU") if getattr(before, name)
+                   != getattr(after, name)]
+        if before.mode != after.mode:
+            changed.append(f"mode {MODES[before.mode]} → {MODES[after.mode]}")
+        if before.alarms != after.alarms:
+            changed.append(f"alarms [{', '.join(shown_alarms(before))}] → "
+                           f"[{', '.join(shown_alarms(after))}]")
+        return f"{what} was refused but changed {'; '.join(changed)}"
+
 
 class ConditionAlarms(Property):
     id = "P-ALARM-CONDITIONS"
@@ -110,6 +125,28 @@ class ConditionAlarms(Property):
             eq(alarm(after, "cgm_stale"), stale),
         )
         return Check((cgm,), ok, or_(reservoir_low, low, stale))
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        cgm = cgm_after(memory[0], view)
+        after = view.after
+        fresh, low = cgm_fresh_low(ctx, cgm, after.t)
+        s = ctx.params.settings
+        wrong = []
+        reservoir_low = after.reservoir_mU <= s.low_reservoir_mU
+        if bool(alarm(after, "reservoir_low")) != bool(reservoir_low):
+            wrong.append(f"reservoir_low {'off' if reservoir_low else 'on'} with the reservoir "
+                         f"at {after.reservoir_mU} mU (low_reservoir_mU "
+                         f"{s.low_reservoir_mU} mU)")
+        if bool(alarm(after, "low_glucose")) != bool(low):
+            wrong.append(f"low_glucose {'off' if low else 'on'} with the last CGM reading "
+                         f"{cgm[1]} mg/dL at minute {cgm[2]}")
+        stale = bool(cgm[0]) and not bool(fresh)
+        if bool(alarm(after, "cgm_stale")) != stale:
+            seen = (f"{after.t - cgm[2]} min after the last CGM reading" if cgm[0]
+                    else "with no CGM reading yet")
+            wrong.append(f"cgm_stale {'off' if stale else 'on'} at minute {after.t}, {seen} "
+                         f"(limit cgm_stale_min {s.cgm_stale_min} min)")
+        return "; ".join(wrong) or "an alarm does not match its condition"
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         seen, glucose, read_t = memory[0]
@@ -167,6 +204,23 @@ class StoppingAlarmsLatch(Property):
             new_memory.append((cause, and_(acked, now)))
         stopped = or_(not_(or_(*any_active)), eq(after.mode, STOPPED))
         return Check(tuple(new_memory), and_(stopped, *checks), or_(*any_active))
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        pulse = ctx.params.settings.pulse_mU
+        before, after = view.before, view.after
+        for name, (cause, acked) in zip(STOPPING_ALARMS, memory, strict=True):
+            if not (alarm(before, name) and not alarm(after, name)):
+                continue
+            cause = _cause_after(view, name, cause, pulse)
+            ack_now = and_(accepted_kind(view, "ack_alarm"),
+                           eq(view.request.code, ALARMS.index(name)))
+            acked = or_(acked, ack_now)
+            why = ("its cause is still present" if cause and name != "auto_off"
+                   else "it was not acknowledged" if not acked else "its cause is present")
+            return f"stopping alarm {name} cleared at minute {after.t} although {why}"
+        active = [a for a in STOPPING_ALARMS if alarm(after, a)]
+        return (f"stopping alarm {', '.join(active)} active at minute {after.t}, but mode "
+                f"{MODES[after.mode]}; needs stopped")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         """The observer's cause and acknowledgement trackers agree with the pump's state."""

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import State
-from pumpproof.pump_model.codes import ALARMS
+from pumpproof.pump_model.codes import ALARMS, MODES
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_
 
-from .observer import Check, Context, Property, StepView
+from .observer import Check, Context, Property, StepView, describe_request, shown_alarms
 from .trackers import (
     RUNNING,
     STOPPED,
@@ -57,6 +57,12 @@ class OcclusionStopsInTime(Property):
             (occluded, pushed), pushed < limit, and_(occluded, is_tick(view), pushed > 0)
         )
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        _, pushed = self.update(ctx, memory, view).memory
+        return (f"pushed {pushed} mU after the occlusion fault (minute {view.after.t}, mode "
+                f"{MODES[view.after.mode]}); limit occlusion_max_missed_mU "
+                f"{ctx.params.settings.occlusion_max_missed_mU} mU")
+
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         occluded, pushed = memory
         return [
@@ -89,6 +95,23 @@ class ReservoirHonest(Property):
         )
         return Check(memory, ok, empty)
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        before, after = view.before, view.after
+        pulse = ctx.params.settings.pulse_mU
+        filled = accepted_kind(view, "fill")
+        if after.reservoir_mU < 0:
+            return f"reservoir shown as {after.reservoir_mU} mU, below zero"
+        if filled and before.mode == RUNNING:
+            return "accepted a fill while running (fill only when suspended or stopped)"
+        if not filled and after.reservoir_mU != before.reservoir_mU - after.delivered_mU:
+            return (f"reservoir went from {before.reservoir_mU} to {after.reservoir_mU} mU "
+                    f"while delivering {after.delivered_mU} mU (expected "
+                    f"{before.reservoir_mU - after.delivered_mU} mU)")
+        alarms = ", ".join(shown_alarms(after)) or "none"
+        return (f"reservoir at {after.reservoir_mU} mU, less than one {pulse} mU pulse, but "
+                f"mode {MODES[after.mode]} and alarms {alarms}; needs reservoir_empty and "
+                "stopped")
+
 
 class NoDeliveryWhenNotRunning(Property):
     id = "P-DKA-NO-DELIVERY-SUSPENDED"
@@ -99,6 +122,10 @@ class NoDeliveryWhenNotRunning(Property):
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         idle = and_(is_tick(view), not_(eq(view.before.mode, RUNNING)))
         return Check(memory, not_(and_(idle, view.after.delivered_mU > 0)), idle)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        return (f"delivered {view.after.delivered_mU} mU in the minute starting at "
+                f"{view.before.t} while {MODES[view.before.mode]}; limit 0 mU")
 
 
 class NoSelfResume(Property):
@@ -112,6 +139,10 @@ class NoSelfResume(Property):
         restarted = and_(halted, eq(view.after.mode, RUNNING))
         ok = or_(not_(restarted), accepted_kind(view, "resume"))
         return Check(memory, ok, halted)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        return (f"went from {MODES[view.before.mode]} to running at minute {view.after.t} on "
+                f"{describe_request(ctx, view.request)}, not on an accepted resume")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         return [or_(not_(or_(*pump.latched)), pump.suspended)]
@@ -140,6 +171,13 @@ class SuspendTooLong(Property):
             eq(after.mode, SUSPENDED), after.t - since > ctx.params.settings.max_suspend_min
         )
         return Check((since,), or_(not_(too_long), alarm(after, "suspend_too_long")), too_long)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        (since,) = self.update(ctx, memory, view).memory
+        t = view.after.t
+        return (f"suspended since minute {since}, now minute {t} ({t - since} min; limit "
+                f"max_suspend_min {ctx.params.settings.max_suspend_min} min) without the "
+                "suspend_too_long alarm")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (since,) = memory
@@ -170,6 +208,14 @@ class AutoOff(Property):
         due = and_(limit > 0, view.after.t - last >= limit)
         ok = or_(not_(due), and_(eq(view.after.mode, STOPPED), alarm(view.after, "auto_off")))
         return Check((last,), ok, due)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        (last,) = self.update(ctx, memory, view).memory
+        after = view.after
+        alarms = ", ".join(shown_alarms(after)) or "none"
+        return (f"no user interaction since minute {last}, now minute {after.t} (limit "
+                f"auto_off_min {ctx.params.settings.auto_off_min} min), but mode "
+                f"{MODES[after.mode]} and alarms {alarms}; needs auto_off and stopped")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         return [eq(memory[0], pump.last_interaction)]
@@ -209,6 +255,14 @@ class BatteryAlarms(Property):
         )
         return Check((low, depleted), ok, or_(low, depleted))
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        low, depleted = self.update(ctx, memory, view).memory
+        after = view.after
+        alarms = ", ".join(shown_alarms(after)) or "none"
+        state = "depleted" if depleted else "low" if low else "fine"
+        return (f"battery {state} after {describe_request(ctx, view.request)}, but mode "
+                f"{MODES[after.mode]} and alarms {alarms}")
+
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         low, depleted = memory
         return [eq(low, pump.battery_low), eq(depleted, pump.battery_depleted)]
@@ -229,6 +283,12 @@ class MotorStops(Property):
         after = view.after
         ok = or_(not_(fault), and_(alarm(after, "motor"), eq(after.mode, STOPPED)))
         return Check((fault,), ok, fault)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        after = view.after
+        alarms = ", ".join(shown_alarms(after)) or "none"
+        return (f"motor fault present at minute {after.t}, but mode {MODES[after.mode]} and "
+                f"alarms {alarms}; needs motor and stopped")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         return [eq(memory[0], pump.motor_fault)]
@@ -266,6 +326,11 @@ class BolusNotStacked(Property):
             ite(cancelled, 0, busy_until),
         )
         return Check((busy_until,), not_(stacked), busy)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        (busy_until,) = memory
+        return (f"accepted {describe_request(ctx, view.request)} at minute {view.before.t} "
+                f"while the previous bolus runs until minute {busy_until} at least")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (busy_until,) = memory

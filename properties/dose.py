@@ -9,7 +9,7 @@ from pumpproof.pump_model import PPM, State
 from pumpproof.pump_model.logic import and_, eq, mod_const, not_, or_, sum_
 
 from .definitions import DAY_MIN
-from .observer import Check, Context, Property, StepView
+from .observer import Check, Context, Property, StepView, describe_request
 from .trackers import (
     iob_abstraction,
     iob_ring_after,
@@ -46,6 +46,12 @@ class MaxBolus(Property):
         over = and_(is_kind(view, "bolus"), r.amount_mU + r.extended_mU > limit)
         return Check(memory, not_(and_(over, view.after.accepted)), over)
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        r = view.request
+        return (f"accepted a bolus of {r.amount_mU + r.extended_mU} mU ({r.amount_mU} now + "
+                f"{r.extended_mU} extended); limit max_bolus_mU "
+                f"{ctx.params.settings.max_bolus_mU} mU")
+
 
 class MaxBasal(Property):
     id = "P-DOSE-MAX-BASAL"
@@ -64,6 +70,17 @@ class MaxBasal(Property):
         over = or_(temp_over, sched_over)
         return Check(memory, not_(and_(over, view.after.accepted)), over)
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        r = view.request
+        limit = ctx.params.settings.max_basal_rate_mU_per_h
+        if is_kind(view, "temp_basal"):
+            what = f"a temp basal of {r.rate_mU_per_h} mU/h"
+        else:
+            start, rate = max(((s, q) for s, q in r.schedule if s < DAY_MIN),
+                              key=lambda seg: seg[1], default=(0, 0))
+            what = f"a basal schedule with {rate} mU/h from minute {start}"
+        return f"accepted {what}; limit max_basal_rate_mU_per_h {limit} mU/h"
+
 
 class DailyTotal(Property):
     id = "P-DOSE-DAILY-TOTAL"
@@ -81,6 +98,12 @@ class DailyTotal(Property):
         total = sum_(ring)
         near_cap = total + s.pulse_mU > s.max_daily_total_mU
         return Check((ring,), total <= s.max_daily_total_mU, near_cap)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        total = sum(window_after(ctx, memory[0], view))
+        return (f"delivered {total} mU in the 1440 minutes up to minute {view.after.t} "
+                f"({view.after.delivered_mU} mU in this step); limit max_daily_total_mU "
+                f"{ctx.params.settings.max_daily_total_mU} mU")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (ring,) = memory
@@ -118,6 +141,14 @@ class AutoBolusIobCap(Property):
         ring = iob_ring_after(ctx, ring, view)
         return Check((ring,), not_(and_(over, view.after.accepted)), over)
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        r = view.request
+        iob_mU = -(-observer_iob_ppm(ctx, memory[0]) // PPM)  # rounded up
+        amount = r.amount_mU + r.extended_mU
+        return (f"accepted an automated bolus of {amount} mU with {iob_mU} mU on board "
+                f"(recomputed from deliveries): {iob_mU + amount} mU; limit max_iob_mU "
+                f"{ctx.params.settings.max_iob_mU} mU")
+
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (ring,) = memory
         return rings_agree(ring, pump.iob_ring)
@@ -145,6 +176,15 @@ class WholePulses(Property):
         whole = eq(mod_const(view.after.delivered_mU, pulse), 0)
         ok = and_(whole, not_(and_(ragged, view.after.accepted)))
         return Check(memory, ok, ragged)
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        pulse = ctx.params.settings.pulse_mU
+        delivered = view.after.delivered_mU
+        if delivered % pulse:
+            return (f"delivered {delivered} mU on {describe_request(ctx, view.request)}, "
+                    f"not a whole number of {pulse} mU pulses")
+        return (f"accepted {describe_request(ctx, view.request)}, an amount that is not a "
+                f"whole number of {pulse} mU pulses")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         pulse = ctx.params.settings.pulse_mU

@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pumpproof.pump_model import Observation, Params, Request, State
+from pumpproof.pump_model.codes import ALARMS, KINDS, MODES, REASONS
+from pumpproof.pump_model.protocol import request_to_json
 
 from .definitions import iob_weights, window_bin_count
 
-__all__ = ["Check", "Context", "Property", "StepView"]
+__all__ = ["Check", "Context", "Property", "StepView", "describe_answer", "describe_request",
+           "shown_alarms"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,46 @@ class Property:
         """Facts about (pump state, memory) that make the property inductive."""
         return ()
 
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        """One sentence, with the numbers, saying why ``view`` violates the property.
+
+        Called on concrete values only, with the memory *before* the violating step (what
+        ``update`` was given). Observers override it; this fallback names the request and
+        the answer.
+        """
+        return (f"{describe_request(ctx, view.request)} was answered: "
+                f"{describe_answer(view.after)}")
+
     def abstractions(self, ctx: Context) -> Sequence[tuple[str, bool, str]]:
         """Proof obligations of the observer's own abstractions at ``ctx``'s resolution:
         ``(name, holds, detail)``; a proof counts only if every one holds."""
         return ()
+
+
+def describe_request(ctx: Context, request: Request) -> str:
+    """A request in a few words, e.g. ``bolus amount_mU=10050 source=user``."""
+    if KINDS[request.kind] == "invalid":
+        return f"a malformed or unknown event ({REASONS[request.code]})"
+    message = request_to_json(request, ctx.params)
+    event = message.get("event")
+    if not isinstance(event, dict):
+        return str(message.get("op"))
+    if event.get("kind") in ("fault", "ack_alarm"):
+        return f"{event['kind']} {event.get('fault', event.get('code'))}"
+    fields = " ".join(f"{k}={v}" for k, v in event.items()
+                      if k not in ("kind", "id") and v not in (0, None))
+    return f"{event.get('kind')} {fields}".strip()
+
+
+def shown_alarms(observation: Observation) -> list[str]:
+    return [name for name, on in zip(ALARMS, observation.alarms, strict=True) if on]
+
+
+def describe_answer(observation: Observation) -> str:
+    """An observation in a few words: acceptance, time, delivery, reservoir, mode, alarms."""
+    result = ("accepted" if observation.accepted
+              else f"refused ({REASONS[observation.reason]})")
+    alarms = ", ".join(shown_alarms(observation)) or "none"
+    return (f"{result}, t={observation.t} min, delivered {observation.delivered_mU} mU, "
+            f"reservoir {observation.reservoir_mU} mU, mode {MODES[observation.mode]}, "
+            f"alarms {alarms}")

@@ -34,11 +34,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that exits 2 with one line (argparse's own habit) — kept explicit."""
+    """argparse that exits 2 with one line naming the option and the problem (no usage
+    block: ``--help`` is one command away, and the line says so)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"pumpproof: error: {message}", file=sys.stderr)
+        print(f"pumpproof: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(ExitCode.BAD_INPUT)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,6 +19,14 @@ PLANTED = {
     "occlusion_wrong_compare": "P-DKA-OCCLUSION",
     "alarm_clears_on_ack": "P-ALARM-LATCH",
     "crash_on_unknown_event": None,  # a target failure: the process dies
+}
+# what each finding's sentence says, with the numbers
+SENTENCES = {
+    "off_by_one_max_bolus": "accepted a bolus of 10050 mU (10050 now + 0 extended); limit "
+                            "max_bolus_mU 10000 mU",
+    "daily_total_midnight_reset": "mU in the 1440 minutes up to minute",
+    "occlusion_wrong_compare": "mU after the occlusion fault",
+    "alarm_clears_on_ack": "stopping alarm occlusion cleared at minute",
 }
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None or shutil.which("gcc") is None,
@@ -36,10 +45,15 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def check(binary: Path, out: Path) -> tuple[int, dict[str, object]]:
+    code, evidence, _ = check_output(binary, out)
+    return code, evidence
+
+
+def check_output(binary: Path, out: Path) -> tuple[int, dict[str, object], str]:
     result = pumpproof("check", "--target-cmd", f"{binary} --json", "--budget", "10",
                        "--out", str(out))
     assert "Traceback" not in result.stderr
-    return result.returncode, json.loads((out / "evidence.json").read_text())
+    return result.returncode, json.loads((out / "evidence.json").read_text()), result.stdout
 
 
 @pytest.mark.slow
@@ -52,14 +66,22 @@ def test_correct_build_passes_the_gate(builds: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(PLANTED))
 def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path) -> None:
-    code, evidence = check(builds / f"pump_host_{bug}", tmp_path)
+    code, evidence, stdout = check_output(builds / f"pump_host_{bug}", tmp_path)
     assert code == 1
     violated = {p["id"] for p in evidence["properties"] if p["verdict"] == "violated"}
     expected = PLANTED[bug]
     if expected is None:
         assert "target exited" in evidence["target"]["failure"]["message"]
-    else:
-        assert expected in violated, violated
+        assert f"(trace: {tmp_path / 'counterexamples' / 'target-failure.jsonl'}" in stdout
+        return
+    assert expected in violated, violated
+    # the console says what went wrong, with the numbers, and how to replay it
+    lines = stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith(f"VIOLATED {expected} ["))
+    assert SENTENCES[bug] in lines[head], lines[head]
+    replay = shlex.split(lines[head + 2].removeprefix("  replay: "))
+    again = pumpproof(*replay[1:])
+    assert again.returncode == 1 and lines[head] in again.stderr.splitlines()
 
 
 def test_malformed_input_under_address_and_undefined_sanitizers(tmp_path: Path) -> None:

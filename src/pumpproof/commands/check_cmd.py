@@ -11,7 +11,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from pumpproof.campaigns.check import (
@@ -21,24 +20,32 @@ from pumpproof.campaigns.check import (
     run_check,
     with_baseline,
 )
-from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE
+from pumpproof.campaigns.evidence import (
+    TARGET_FAILURE_TRACE,
+    conformance_trace_name,
+    counterexample_name,
+)
 from pumpproof.campaigns.junit import check_suite, junit_text
 from pumpproof.errors import ExitCode
 from pumpproof.files import jsonl, write_atomic
-from pumpproof.spec import load_spec
+from pumpproof.properties.verdicts import Method
+from pumpproof.spec import Spec, load_spec
 
+from ._args import positive_int, seconds, seed
+from ._console import Stages, console
+from ._findings import print_findings
 from .verify_cmd import write_outputs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="reference | py:module:Factory | cmd:COMMAND")
     parser.add_argument("--target-cmd", help="shorthand for --target 'cmd:COMMAND'")
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds (default 60)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=1, help="local processes")
+    parser.add_argument("--budget", type=seconds, default=60.0, help="seconds (default 60)")
+    parser.add_argument("--seed", type=seed, default=0)
+    parser.add_argument("--workers", type=positive_int, default=1, help="local processes")
     parser.add_argument("--dask", metavar="ADDRESS",
                         help="run the campaign on an existing Dask cluster (tcp://host:port)")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
+    parser.add_argument("--timeout", type=seconds, default=5.0, help="seconds per request")
     parser.add_argument("--baseline", help="an earlier evidence.json or bundle.json")
     parser.add_argument("--strict-conformance", action="store_true",
                         help="fail the gate on differences from the reference model")
@@ -54,9 +61,9 @@ def run(args: argparse.Namespace) -> ExitCode:
     baseline = Baseline.load(args.baseline) if args.baseline else None
     options = CheckOptions(target=target, budget_s=args.budget, seed=args.seed,
                            workers=args.workers, timeout_s=args.timeout, dask_address=args.dask)
-    console = Console(stderr=True)
-    with console.status(f"checking {target}…") as status:
-        result = run_check(spec, options, progress=lambda m: status.update(m))
+    stages = Stages(2)
+    with stages.stage(f"checking {target}") as update:
+        result = run_check(spec, options, progress=update)
     if baseline is not None:
         result = with_baseline(result, baseline, args.baseline)
     out = Path(args.out)
@@ -65,7 +72,11 @@ def run(args: argparse.Namespace) -> ExitCode:
     failure = result.target.failure
     if failure is not None and failure.trace:
         write_atomic(out / TARGET_FAILURE_TRACE, jsonl(failure.trace))
-    _print(result, target)
+    for index, diff in enumerate(result.target.conformance):
+        write_atomic(out / conformance_trace_name(index), jsonl(diff.trace))
+    _print(result, target, out)
+    with stages.stage("explaining the findings (replaying each saved trace)"):
+        print_target_findings(spec, result, target, out, args.timeout, args.spec)
     comparison = result.target.baseline
     failing = comparison.failing if comparison is not None else result.violated
     if failing or (failure is not None and failure.message):
@@ -80,25 +91,46 @@ def _usage(message: str) -> ExitCode:
     return ExitCode.BAD_INPUT
 
 
-def _print(result: CheckResult, target: str) -> None:
-    console = Console()
+def print_target_findings(spec: Spec, result: CheckResult, target: str, out: Path,
+                          timeout_s: float, spec_dir: str | None) -> None:
+    """The finding lines of every violation of a check, each replayed for its sentence."""
+    comparison = result.target.baseline
+    labels: dict[str, str] = {}
+    if comparison is not None:
+        labels = {**{p: "VIOLATED (new)" for p in comparison.new},
+                  **{p: "VIOLATED (still failing)" for p in comparison.still_failing},
+                  **{p: "KNOWN (accepted in the baseline)" for p in comparison.known}}
+    violations = {prop_id: (trace, out / counterexample_name(prop_id, Method.FUZZ))
+                  for prop_id, trace in result.outcome.violations.items()}
+    print_findings(sys.stdout, spec, target, timeout_s, violations, labels, spec_dir)
+    sys.stdout.flush()
+
+
+def _print(result: CheckResult, target: str, out: Path) -> None:
+    console_ = console()
     table = Table(title=f"pumpproof check: {target}")
-    for column in ("property", "verdict", "triggers"):
+    table.add_column("property", no_wrap=True, overflow="fold")
+    for column in ("verdict", "triggers"):
         table.add_column(column)
     for item in result.evidence.properties:
         table.add_row(item.prop.id, item.verdict.value.upper(), str(item.triggers))
-    console.print(table)
+    console_.print(table)
     outcome = result.outcome
-    console.print(f"{outcome.examples} examples, {outcome.requests} requests, "
-                  f"{result.rounds} round(s), {result.seconds:.1f} s")
+    console_.print(f"{outcome.examples} examples, {outcome.requests} requests, "
+                   f"{result.rounds} round(s), {result.seconds:.1f} s")
+    console_.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}",
+                   markup=False, highlight=False)
     if outcome.target_failure:
-        console.print(f"[bold red]TARGET FAILURE[/]: {outcome.target_failure} "
-                      f"(trace: {len(outcome.target_trace or [])} requests)")
-    for diff in outcome.conformance[:5]:
-        console.print(f"conformance: request {diff.index}: {diff.field} target={diff.target!r} "
-                      f"reference={diff.reference!r}")
+        trace = outcome.target_trace or []
+        where = f"trace: {out / TARGET_FAILURE_TRACE}, " if trace else ""
+        console_.print(f"TARGET FAILURE: {outcome.target_failure} ({where}{len(trace)} "
+                       "requests)", markup=False, highlight=False)
+    for index, diff in enumerate(result.target.conformance[:5]):
+        console_.print(f"conformance: trace line {diff.index + 1}: {diff.field} "
+                       f"target={diff.target!r} reference={diff.reference!r} (trace: "
+                       f"{out / conformance_trace_name(index)})", markup=False, highlight=False)
     comparison = result.target.baseline
     if comparison is not None:
-        console.print(f"baseline: new {list(comparison.new)}, still failing "
-                      f"{list(comparison.still_failing)}, known {list(comparison.known)}, "
-                      f"fixed {list(comparison.fixed)}")
+        console_.print(f"baseline: new {list(comparison.new)}, still failing "
+                       f"{list(comparison.still_failing)}, known {list(comparison.known)}, "
+                       f"fixed {list(comparison.fixed)}", markup=False, highlight=False)

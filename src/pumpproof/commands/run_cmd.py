@@ -14,19 +14,21 @@ import json
 import time
 from pathlib import Path
 
-from rich.console import Console
-
 from pumpproof.campaigns.check import CheckOptions, run_check
+from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE, conformance_trace_name
 from pumpproof.campaigns.junit import evidence_suite, junit_text
 from pumpproof.campaigns.timeline import counterexample_timelines
 from pumpproof.campaigns.verify import verify
 from pumpproof.errors import ExitCode
-from pumpproof.files import dumps, write_atomic, write_json
+from pumpproof.files import dumps, jsonl, write_atomic, write_json
 from pumpproof.hazards.risk import HazardAssessment
 from pumpproof.properties.evidence import Evidence
 from pumpproof.reports import RENDERERS, build_bundle, manifest
 from pumpproof.spec import load_spec
 
+from ._args import positive_int, seconds, seed
+from ._console import Stages, console
+from .check_cmd import print_target_findings
 from .hazards_cmd import analyse_hazards
 from .verify_cmd import exit_code, print_summary, write_outputs
 
@@ -39,50 +41,63 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", action="append", default=[],
                         help="also check this target (repeatable): py:… or cmd:…")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds per target")
+    parser.add_argument("--seed", type=seed, default=0)
+    parser.add_argument("--workers", type=positive_int, default=2)
+    parser.add_argument("--budget", type=seconds, default=60.0, help="seconds per target")
     parser.add_argument("--revision", help="revision of the firmware under test")
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
 
 
 def run(args: argparse.Namespace) -> ExitCode:
     """One spec, loaded once; every stage hands typed results to the next, in memory."""
-    console = Console(stderr=True)
     out = Path(args.out)
     started = time.perf_counter()
     spec = load_spec(args.spec)
-    with console.status("verifying the reference model…") as status:
+    stages = Stages(2 + len(args.target))
+    with stages.stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,
-                          progress=lambda message: status.update(message))
+                          progress=update)
     # junit.xml of the run is the bundle's report, written once below
     write_outputs(out, evidence, time.perf_counter() - started, junit=None)
-    print_summary(Console(), evidence)
+    print_summary(console(), evidence)
     targets: list[Evidence] = []
     for index, description in enumerate(args.target):
-        with console.status(f"checking {description}…") as status:
+        target_out = out / "targets" / str(index)
+        with stages.stage(f"checking {description}") as update:
             options = CheckOptions(target=description, budget_s=args.budget, seed=args.seed,
                                    workers=1)
-            result = run_check(spec, options, progress=lambda m: status.update(m))
-        write_outputs(out / "targets" / str(index), result.evidence, result.seconds,
-                      junit_text([evidence_suite(result.evidence)]))
+            result = run_check(spec, options, progress=update)
+            write_outputs(target_out, result.evidence, result.seconds,
+                          junit_text([evidence_suite(result.evidence)]))
+            failure = result.target.failure
+            if failure is not None and failure.trace:
+                write_atomic(target_out / TARGET_FAILURE_TRACE, jsonl(failure.trace))
+            for number, diff in enumerate(result.target.conformance):
+                write_atomic(target_out / conformance_trace_name(number), jsonl(diff.trace))
+            update("explaining the findings (replaying each saved trace)")
+        if failure is not None:
+            print(f"TARGET FAILURE {description}: {failure.message} (trace: "
+                  f"{target_out / TARGET_FAILURE_TRACE})", flush=True)
+        print_target_findings(spec, result, description, target_out, 5.0, args.spec)
         targets.append(result.evidence)
     hazards: HazardAssessment | None = None
     diagrams: dict[str, str] = {}
-    if spec.hazard_log is not None:
-        hazards, diagrams = analyse_hazards(spec, evidence, out / "hazards")
-    artifacts = [str(p.relative_to(out)) for p in sorted(out.rglob("*"))
-                 if p.is_file() and p.name not in ("bundle.json", "timings.json")
-                 and p.name not in REPORTS.values()]
-    bundle = build_bundle(spec, evidence, hazards, targets, manifest(out, artifacts),
-                          counterexample_timelines(spec, evidence), args.revision, diagrams)
-    text = dumps(bundle.to_json())
-    write_atomic(out / "bundle.json", text)
-    stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored
-    for fmt, name in REPORTS.items():
-        write_atomic(out / name, RENDERERS[fmt](stored))
-    write_json(out / "timings.json", {"total_seconds": round(time.perf_counter() - started, 3)})
-    console.print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} in a browser")
+    with stages.stage("hazards, bundle and reports"):
+        if spec.hazard_log is not None:
+            hazards, diagrams = analyse_hazards(spec, evidence, out / "hazards")
+        artifacts = [str(p.relative_to(out)) for p in sorted(out.rglob("*"))
+                     if p.is_file() and p.name not in ("bundle.json", "timings.json")
+                     and p.name not in REPORTS.values()]
+        bundle = build_bundle(spec, evidence, hazards, targets, manifest(out, artifacts),
+                              counterexample_timelines(spec, evidence), args.revision, diagrams)
+        text = dumps(bundle.to_json())
+        write_atomic(out / "bundle.json", text)
+        stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored
+        for fmt, name in REPORTS.items():
+            write_atomic(out / name, RENDERERS[fmt](stored))
+        write_json(out / "timings.json", {"total_seconds": round(time.perf_counter() - started, 3)})
+    console(stderr=True).print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} "
+                               "in a browser", markup=False, highlight=False)
     target_failed = any(t.violated or (t.target is not None and t.target.failure is not None)
                         for t in targets)
     code = exit_code(evidence)

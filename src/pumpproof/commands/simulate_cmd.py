@@ -4,6 +4,10 @@ FILE holds protocol requests as JSON lines or as a YAML list (a counterexample f
 works as is). When its first request is not ``configure``, the target is configured
 with the spec's settings first (that answer is not printed). ``--target`` replays on
 any target (default: the reference model); ``--table`` prints a readable table.
+
+``--check`` runs every property's monitor on the replay: exit 1 with one finding (property,
+requirements, a sentence with the numbers, the trace and this command) per violated
+property, 0 when none is, so a saved counterexample is a regression test.
 """
 
 from __future__ import annotations
@@ -15,12 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rich.console import Console
 from rich.table import Table
 
+from pumpproof.engines.replay import replay
 from pumpproof.errors import ExitCode, UsageError
+from pumpproof.properties.catalogue import observer_properties
 from pumpproof.spec import load_spec
 from pumpproof.targets import TargetFailure, make_target
+
+from ._args import seconds
+from ._console import console
+from ._findings import finding_lines, replay_command
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--table", action="store_true", help="print a readable table")
     parser.add_argument("--target", default="reference",
                         help="reference (default) | py:module:Factory | cmd:COMMAND")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
+    parser.add_argument("--timeout", type=seconds, default=5.0, help="seconds per request")
+    parser.add_argument("--check", action="store_true",
+                        help="run every property's monitor on the replay: exit 1 on a "
+                        "violation (a counterexample as a regression test)")
 
 
 def read_requests(path: str) -> list[Any]:
@@ -63,26 +75,32 @@ def run(args: argparse.Namespace) -> ExitCode:
         target = make_target(args.target, spec, args.timeout)
     except TargetFailure as exc:
         raise UsageError(f"{args.target}: the target cannot start: {exc}") from None
-    answers = []
+    properties = observer_properties()
     try:
-        if not (requests and isinstance(requests[0], dict)
-                and requests[0].get("op") == "configure"):
-            target.send({"op": "configure", "settings": spec.settings.to_protocol()})
-        for request in requests:
-            answer = target.send(request)
-            answers.append((request, answer))
-            if isinstance(request, dict) and request.get("op") == "quit":
-                break
-    except TargetFailure as exc:
-        _emit(answers, args.table)
-        print(f"pumpproof: target failure after {len(answers)} requests: {exc}", file=sys.stderr)
-        if exc.stderr:
-            print(exc.stderr[-2000:], file=sys.stderr)
-        return ExitCode.FINDING
+        replayed = replay(spec, target, requests, properties, watch=args.check)
     finally:
         target.close()
-    _emit(answers, args.table)
-    return ExitCode.OK
+    _emit(replayed.answers, args.table)
+    code = ExitCode.OK
+    if args.check:
+        command = replay_command(args.file, args.target, args.spec, args.timeout)
+        for violation in replayed.violations:
+            for line in finding_lines(violation, violation.prop.id,
+                                      violation.prop.requirements, args.file, command):
+                print(line, file=sys.stderr)
+        if replayed.violations:
+            code = ExitCode.FINDING
+        elif replayed.failure is None:
+            print(f"no violation: {len(properties)} properties watched "
+                  f"{len(replayed.answers)} requests", file=sys.stderr)
+    failure = replayed.failure
+    if failure is not None:
+        print(f"pumpproof: target failure after {len(replayed.answers)} requests: {failure}",
+              file=sys.stderr)
+        if failure.stderr:
+            print(failure.stderr[-2000:], file=sys.stderr)
+        return ExitCode.FINDING
+    return code
 
 
 def _emit(answers: list[tuple[Any, Any]], table: bool) -> None:
@@ -123,7 +141,4 @@ def _print_table(answers: list[tuple[Any, Any]]) -> None:
             str(answer["basal_rate_mU_per_h"]), answer["mode"], ", ".join(answer["alarms"]),
             result,
         )
-    console = Console(soft_wrap=True)
-    if not console.is_terminal:
-        console = Console(width=160, soft_wrap=True)
-    console.print(table)
+    console().print(table)

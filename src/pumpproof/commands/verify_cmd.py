@@ -23,13 +23,16 @@ from pumpproof.properties.evidence import Evidence
 from pumpproof.properties.verdicts import Verdict
 from pumpproof.spec import load_spec
 
+from ._args import positive_int, seed
+from ._console import Stages, console
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory (default: built-in)")
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
-    parser.add_argument("--seed", type=int, default=0, help="fuzzing seed (default 0)")
-    parser.add_argument("--workers", type=int, default=2, help="processes for proofs")
+    parser.add_argument("--seed", type=seed, default=0, help="fuzzing seed (default 0)")
+    parser.add_argument("--workers", type=positive_int, default=2, help="processes for proofs")
     parser.add_argument("--baseline", metavar="OLD_EVIDENCE",
                         help="an earlier evidence.json: exit 1 if any property's verdict got "
                         "weaker (proved → passed/unknown, passed → unknown)")
@@ -51,7 +54,8 @@ def write_outputs(out: Path, evidence: Evidence, seconds: float, junit: str | No
 
 def print_summary(console: Console, evidence: Evidence) -> None:
     table = Table(title="pumpproof verify")
-    for column in ("property", "verdict", "methods", "triggers", "requirements"):
+    table.add_column("property", no_wrap=True, overflow="fold")
+    for column in ("verdict", "methods", "triggers", "requirements"):
         table.add_column(column)
     for item in evidence.properties:
         methods = ", ".join(f"{r.method.value}:{r.verdict.value}" for r in item.results)
@@ -79,26 +83,26 @@ def print_degradation(console: Console, evidence: Evidence) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    console = Console(stderr=True)
+    log = console(stderr=True)
     spec = load_spec(args.spec)
     started = time.perf_counter()
-    with console.status("verifying…") as status:
+    with Stages(1).stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,
-                          progress=lambda message: status.update(message))
+                          progress=update)
     seconds = time.perf_counter() - started
     out = Path(args.out)
     write_outputs(out, evidence, seconds, junit_text([evidence_suite(evidence)]))
-    print_summary(Console(), evidence)
-    console.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}  "
-                  f"({seconds:.1f} s)")
-    print_degradation(console, evidence)
+    print_summary(console(), evidence)
+    log.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}  "
+              f"({seconds:.1f} s)", markup=False, highlight=False)
+    print_degradation(log, evidence)
     code = exit_code(evidence)
     if args.baseline:
         baseline = Evidence.from_json(load_json(args.baseline, "baseline evidence"),
                                       args.baseline)
         weaker = evidence.weaker_than(baseline)
         for line in weaker:
-            console.print(f"WEAKER than the baseline: {line}", markup=False, highlight=False)
+            log.print(f"WEAKER than the baseline: {line}", markup=False, highlight=False)
         if weaker and code is not ExitCode.FINDING:
             code = ExitCode.FINDING
     return code

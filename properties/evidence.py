@@ -97,6 +97,9 @@ class TargetRun:
     failure: TargetFailureRecord | None = None
     conformance: tuple[ConformanceDiff, ...] = ()
     baseline: BaselineComparison | None = None
+    # Findings (property ids, "target-failure") whose trace is the best found when the budget
+    # ran out, not a fully shrunk one.
+    shrinking_cut_short: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ scenarios, examples and Hypothesis' shrinking when they run out (see
 :mod:`pumpproof.engines.fuzz`), keeping the best trace found so far. No round starts after
 the deadline. ``budget_exhausted`` in the evidence then says the budget ran out, and
 ``shrinking_cut_short`` names the findings whose trace is the best found rather than the
-shrunk one.
+shrunk one. A budget too short for the directed scenarios themselves (``scenarios_cut_short``)
+degrades the evidence: properties may not have been exercised at all.
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
+from .evidence import evidence_json
 from .verify import fuzz_result
 
-__all__ = ["Baseline", "CheckOptions", "CheckResult", "compare_baseline", "run_check",
-           "with_baseline"]
+__all__ = ["Baseline", "CheckOptions", "CheckResult", "baseline_json", "compare_baseline",
+           "run_check", "with_baseline"]
 
 ROUND_SECONDS = 10.0
 ROUND_PROFILE = FuzzProfile(examples=20, steps=60, max_tick_run=240)
@@ -141,6 +143,7 @@ def _merge(outcomes: Sequence[FuzzOutcome]) -> FuzzOutcome:
         merged.requests += outcome.requests
         merged.seconds += outcome.seconds
         merged.budget_exhausted |= outcome.budget_exhausted
+        merged.scenarios_cut_short |= outcome.scenarios_cut_short
         for prop_id, count in outcome.triggers.items():
             merged.triggers[prop_id] = merged.triggers.get(prop_id, 0) + count
         for prop_id, trace in outcome.violations.items():
@@ -220,7 +223,8 @@ def run_check(
                                       merged.target_stderr)
     target = TargetRun(options.target, options.budget_s, options.workers, rounds, exhausted,
                        merged.examples, merged.requests, failure, tuple(merged.conformance),
-                       shrinking_cut_short=tuple(sorted(merged.cut_short)))
+                       shrinking_cut_short=tuple(sorted(merged.cut_short)),
+                       scenarios_cut_short=merged.scenarios_cut_short)
     return CheckResult(Evidence(spec.name, tuple(spec.file_hashes), options.seed, "ci", evidence,
                                 target),
                        merged, rounds, exhausted, time.perf_counter() - started)
@@ -275,6 +279,18 @@ def compare_baseline(violated: Sequence[str], baseline: Baseline) -> dict[str, l
         "known": sorted(now & set(baseline.accepted)),
         "fixed": sorted(baseline.violated - now),
     }
+
+
+def baseline_json(result: CheckResult, previous: Baseline | None = None) -> dict[str, Any]:
+    """A baseline file for later checks (``check --write-baseline``): the evidence, plus an
+    ``accepted`` list for the team's written justifications — empty, or the ``previous``
+    baseline's justifications for properties still violated."""
+    accepted = [
+        {"property": prop_id, "justification": justification}
+        for prop_id, justification in sorted((previous.accepted if previous else {}).items())
+        if prop_id in result.violated
+    ]
+    return {**evidence_json(result.evidence), "accepted": accepted}
 
 
 def with_baseline(result: CheckResult, baseline: Baseline, file: str) -> CheckResult:

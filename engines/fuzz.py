@@ -85,6 +85,7 @@ class FuzzOutcome:
     seconds: float = 0.0
     # The deadline passed before the campaign finished (scenarios or examples left undone).
     budget_exhausted: bool = False
+    scenarios_cut_short: bool = False  # ... before every directed scenario had run
     # Findings (property ids, and TARGET_FAILURE) whose trace is the best found before the
     # deadline: shrinking was cut short.
     cut_short: set[str] = field(default_factory=set)
@@ -313,7 +314,7 @@ def _run_scenarios(
     clock = clock or _Clock(None)
     for trace in directed_scenarios(params.settings).values():
         if clock.expired():
-            outcome.budget_exhausted = True
+            outcome.budget_exhausted = outcome.scenarios_cut_short = True
             return
         session: Session | None = None
         try:
@@ -322,7 +323,7 @@ def _run_scenarios(
             session.configure()
             for message in trace:
                 if clock.expired():
-                    outcome.budget_exhausted = True
+                    outcome.budget_exhausted = outcome.scenarios_cut_short = True
                     break
                 outcome.requests += 1
                 session.send(message)

@@ -18,13 +18,14 @@ from pumpproof.campaigns.check import (
     Baseline,
     CheckOptions,
     CheckResult,
+    baseline_json,
     run_check,
     with_baseline,
 )
 from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE
 from pumpproof.campaigns.junit import check_suite, junit_text
 from pumpproof.errors import ExitCode
-from pumpproof.files import jsonl, write_atomic
+from pumpproof.files import jsonl, write_atomic, write_json
 from pumpproof.spec import load_spec
 
 from .verify_cmd import write_outputs
@@ -40,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run the campaign on an existing Dask cluster (tcp://host:port)")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
     parser.add_argument("--baseline", help="an earlier evidence.json or bundle.json")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="also write the evidence as a baseline file (with an empty "
+                        "'accepted' list for justifications) to commit and pass as --baseline")
     parser.add_argument("--strict-conformance", action="store_true",
                         help="fail the gate on differences from the reference model")
     parser.add_argument("--spec", help="spec directory (default: built-in)")
@@ -65,6 +69,8 @@ def run(args: argparse.Namespace) -> ExitCode:
     failure = result.target.failure
     if failure is not None and failure.trace:
         write_atomic(out / TARGET_FAILURE_TRACE, jsonl(failure.trace))
+    if args.write_baseline:
+        write_json(Path(args.write_baseline), baseline_json(result, baseline))
     _print(result, target)
     comparison = result.target.baseline
     failing = comparison.failing if comparison is not None else result.violated
@@ -91,6 +97,9 @@ def _print(result: CheckResult, target: str) -> None:
     outcome = result.outcome
     console.print(f"{outcome.examples} examples, {outcome.requests} requests, "
                   f"{result.rounds} round(s), {result.seconds:.1f} s")
+    if result.budget_exhausted:
+        cut = list(result.target.shrinking_cut_short)
+        console.print(f"budget exhausted{f': shrinking cut short for {cut}' if cut else ''}")
     if outcome.target_failure:
         console.print(f"[bold red]TARGET FAILURE[/]: {outcome.target_failure} "
                       f"(trace: {len(outcome.target_trace or [])} requests)")

@@ -82,17 +82,19 @@ class CheckResult:
         return self.evidence.target
 
 
-_Job = tuple[Spec, CheckOptions, int, bool, float]
+_Job = tuple[Spec, CheckOptions, int, bool, float, float]
 
 
 def _round(args: _Job) -> FuzzOutcome:
     """One worker's round (may run in a worker process: the spec travels with the job).
 
-    The job carries the seconds left in the budget rather than an instant, so that a
-    worker on another machine (Dask) keeps the same deadline whatever its clock says.
+    The job carries the seconds left in the budget when it was sent, and the campaign's
+    deadline on the wall clock: the worker stops at the earlier of the two, so a job that
+    waited in a Dask queue does not run its full share late, and a worker whose clock is
+    behind still stops when its share is spent.
     """
-    spec, options, seed, scenarios, seconds_left = args
-    deadline = time.monotonic() + seconds_left
+    spec, options, seed, scenarios, seconds_left, wall_deadline = args
+    deadline = time.monotonic() + min(seconds_left, wall_deadline - time.time())
     params = Params(spec.settings)
     profile = options.round_profile or (
         ROUND_PROFILE if options.profile == "ci" else PROFILES[options.profile])
@@ -193,7 +195,7 @@ def run_check(
             break
         jobs = [
             (spec, options, options.seed * 1000 + round_index * workers + w,
-             round_index == 0 and w == 0, seconds_left)
+             round_index == 0 and w == 0, seconds_left, time.time() + seconds_left)
             for w in range(workers)
         ]
         if progress:

@@ -55,7 +55,9 @@ def test_workers_and_dask_give_the_same_findings_as_each_other() -> None:
     assert not local.budget_exhausted and not on_dask.budget_exhausted
     assert local.violated == on_dask.violated == ["P-DOSE-MAX-BOLUS"]
     assert local.outcome.violations == on_dask.outcome.violations
-    assert local.outcome.requests == on_dask.outcome.requests
+    # Not the request counts: Hypothesis (6.1xx) seeds its generation with constants from the
+    # modules loaded in the process (sys.modules), and a forked local worker has loaded other
+    # modules than a fresh Dask worker, so the same seed can draw different examples.
 
 
 def test_the_same_seed_gives_the_same_evidence_when_the_budget_is_not_hit() -> None:

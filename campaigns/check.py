@@ -5,8 +5,16 @@ rounds, with a reference pump in lockstep for differential conformance. ``worker
 processes each run their own seed partition (worker ``w`` of round ``r`` uses seed
 ``seed·1000 + r·workers + w``); results are merged in a fixed order, so the same seed,
 budget and worker count give the same findings whenever every planned round fits in the
-budget. The budget plans one round (20 examples) per 10 s per worker and stops starting
-rounds once it is spent (``budget_exhausted`` in the evidence then says so).
+budget. The budget plans one round (20 examples) per 10 s per worker.
+
+**The budget bounds the whole check, shrinking included.** The campaign's deadline is its
+start plus the budget; each round's jobs carry the seconds left, and each worker stops its
+scenarios, examples and Hypothesis' shrinking when they run out (see
+:mod:`pumpproof.engines.fuzz`), keeping the best trace found so far. No round starts after
+the deadline. ``budget_exhausted`` in the evidence then says the budget ran out, and
+``shrinking_cut_short`` names the findings whose trace is the best found rather than the
+shrunk one. A budget too short for the directed scenarios themselves (``scenarios_cut_short``)
+degrades the evidence: properties may not have been exercised at all.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz
+from pumpproof.engines.fuzz import PROFILES, TARGET_FAILURE, FuzzOutcome, FuzzProfile, fuzz
 from pumpproof.errors import TargetFailure, UsageError
 from pumpproof.files import load_json
 from pumpproof.properties.catalogue import observer_properties
@@ -29,14 +37,16 @@ from pumpproof.properties.evidence import (
     TargetFailureRecord,
     TargetRun,
 )
+from pumpproof.properties.verdicts import MethodResult
 from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
+from .evidence import evidence_json
 from .verify import fuzz_result
 
-__all__ = ["Baseline", "CheckOptions", "CheckResult", "compare_baseline", "run_check",
-           "with_baseline"]
+__all__ = ["Baseline", "CheckOptions", "CheckResult", "baseline_json", "compare_baseline",
+           "run_check", "with_baseline"]
 
 ROUND_SECONDS = 10.0
 ROUND_PROFILE = FuzzProfile(examples=20, steps=60, max_tick_run=240)
@@ -51,6 +61,7 @@ class CheckOptions:
     timeout_s: float = 5.0
     profile: str = "ci"
     dask_address: str | None = None  # run the rounds on an existing Dask cluster
+    round_profile: FuzzProfile | None = None  # overrides a round's size (tests, embedding)
 
 
 @dataclass(frozen=True)
@@ -71,19 +82,29 @@ class CheckResult:
         return self.evidence.target
 
 
-_Job = tuple[Spec, CheckOptions, int, bool]
+_Job = tuple[Spec, CheckOptions, int, bool, float, float]
 
 
 def _round(args: _Job) -> FuzzOutcome:
-    """One worker's round (may run in a worker process: the spec travels with the job)."""
-    spec, options, seed, scenarios = args
+    """One worker's round (may run in a worker process: the spec travels with the job).
+
+    The job carries the seconds left in the budget when it was sent, and the campaign's
+    deadline on the wall clock: the worker stops at the earlier of the two, so a job that
+    waited in a Dask queue does not run its full share late, and a worker whose clock is
+    behind still stops when its share is spent.
+    """
+    spec, options, seed, scenarios, seconds_left, wall_deadline = args
+    deadline = time.monotonic() + min(seconds_left, wall_deadline - time.time())
     params = Params(spec.settings)
+    profile = options.round_profile or (
+        ROUND_PROFILE if options.profile == "ci" else PROFILES[options.profile])
     return fuzz(
         spec, params, observer_properties(),
         lambda: make_target(options.target, spec, options.timeout_s),
-        ROUND_PROFILE if options.profile == "ci" else PROFILES[options.profile], seed,
+        profile, seed,
         make_reference=lambda: ReferencePump(spec),
         scenarios=scenarios,
+        deadline=deadline,
     )
 
 
@@ -116,17 +137,24 @@ def _shorter(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
 
 
 def _merge(outcomes: Sequence[FuzzOutcome]) -> FuzzOutcome:
-    """Deterministic merge: sums, and the shortest (then smallest) trace per finding."""
+    """Deterministic merge: sums, and the shortest (then smallest) trace per finding (cut
+    short if the outcome it came from was)."""
     merged = FuzzOutcome(triggers={})
     for outcome in outcomes:
         merged.examples += outcome.examples
         merged.requests += outcome.requests
         merged.seconds += outcome.seconds
+        merged.budget_exhausted |= outcome.budget_exhausted
+        merged.scenarios_cut_short |= outcome.scenarios_cut_short
         for prop_id, count in outcome.triggers.items():
             merged.triggers[prop_id] = merged.triggers.get(prop_id, 0) + count
         for prop_id, trace in outcome.violations.items():
             best = _shorter(merged.violations.get(prop_id), trace)
             assert best is not None
+            if best is not merged.violations.get(prop_id):
+                merged.cut_short.discard(prop_id)
+                if prop_id in outcome.cut_short:
+                    merged.cut_short.add(prop_id)
             merged.violations[prop_id] = best
         if outcome.target_failure is not None:
             best = _shorter(merged.target_trace, outcome.target_trace or [])
@@ -134,6 +162,9 @@ def _merge(outcomes: Sequence[FuzzOutcome]) -> FuzzOutcome:
                 merged.target_failure = outcome.target_failure
                 merged.target_trace = best
                 merged.target_stderr = outcome.target_stderr
+                merged.cut_short.discard(TARGET_FAILURE)
+                if TARGET_FAILURE in outcome.cut_short:
+                    merged.cut_short.add(TARGET_FAILURE)
         room = 20 - len(merged.conformance)
         merged.conformance.extend(outcome.conformance[:max(room, 0)])
     return merged
@@ -145,24 +176,26 @@ def run_check(
     """Run the campaign; never raises because of the target's behaviour."""
     if options.profile not in PROFILES:
         raise UsageError(f"unknown profile {options.profile!r}")
+    started = time.perf_counter()
+    deadline = time.monotonic() + options.budget_s
     # Fail fast (exit 2) on a target that names nothing or cannot even start.
     try:
         make_target(options.target, spec, options.timeout_s).close()
     except TargetFailure as exc:
         raise UsageError(f"{options.target}: the target cannot start: {exc}") from None
-    started = time.perf_counter()
     workers = max(1, options.workers)
     rounds_planned = max(1, int(options.budget_s // ROUND_SECONDS))
     outcomes: list[FuzzOutcome] = []
     rounds = 0
     exhausted = False
     for round_index in range(rounds_planned):
-        if round_index and time.perf_counter() - started > options.budget_s:
+        seconds_left = deadline - time.monotonic()
+        if round_index and seconds_left <= 0:
             exhausted = True
             break
         jobs = [
             (spec, options, options.seed * 1000 + round_index * workers + w,
-             round_index == 0 and w == 0)
+             round_index == 0 and w == 0, seconds_left, time.time() + seconds_left)
             for w in range(workers)
         ]
         if progress:
@@ -177,18 +210,37 @@ def run_check(
         rounds += 1
         if any(o.target_failure for o in outcomes):
             break
+        if any(o.budget_exhausted for o in outcomes):
+            exhausted = True
+            break
     merged = _merge(outcomes)
-    evidence = tuple(PropertyEvidence.of(prop, (fuzz_result(merged, prop.id),))
+    evidence = tuple(PropertyEvidence.of(prop, (_fuzz_result(merged, prop.id),))
                      for prop in observer_properties())
     failure = None
     if merged.target_failure is not None:
-        failure = TargetFailureRecord(merged.target_failure, tuple(merged.target_trace or ()),
+        message = merged.target_failure
+        if TARGET_FAILURE in merged.cut_short:
+            message += f" ({CUT_SHORT})"
+        failure = TargetFailureRecord(message, tuple(merged.target_trace or ()),
                                       merged.target_stderr)
     target = TargetRun(options.target, options.budget_s, options.workers, rounds, exhausted,
-                       merged.examples, merged.requests, failure, tuple(merged.conformance))
+                       merged.examples, merged.requests, failure, tuple(merged.conformance),
+                       shrinking_cut_short=tuple(sorted(merged.cut_short)),
+                       scenarios_cut_short=merged.scenarios_cut_short)
     return CheckResult(Evidence(spec.name, tuple(spec.file_hashes), options.seed, "ci", evidence,
                                 target),
                        merged, rounds, exhausted, time.perf_counter() - started)
+
+
+CUT_SHORT = "the budget ran out while shrinking: the shortest trace found so far"
+
+
+def _fuzz_result(outcome: FuzzOutcome, prop_id: str) -> MethodResult:
+    result = fuzz_result(outcome, prop_id)
+    trace = outcome.violations.get(prop_id)
+    if trace and prop_id in outcome.cut_short:
+        return replace(result, detail=f"violated; trace of {len(trace)} requests ({CUT_SHORT})")
+    return result
 
 
 @dataclass(frozen=True)
@@ -229,6 +281,18 @@ def compare_baseline(violated: Sequence[str], baseline: Baseline) -> dict[str, l
         "known": sorted(now & set(baseline.accepted)),
         "fixed": sorted(baseline.violated - now),
     }
+
+
+def baseline_json(result: CheckResult, previous: Baseline | None = None) -> dict[str, Any]:
+    """A baseline file for later checks (``check --write-baseline``): the evidence, plus an
+    ``accepted`` list for the team's written justifications — empty, or the ``previous``
+    baseline's justifications for properties still violated."""
+    accepted = [
+        {"property": prop_id, "justification": justification}
+        for prop_id, justification in sorted((previous.accepted if previous else {}).items())
+        if prop_id in result.violated
+    ]
+    return {**evidence_json(result.evidence), "accepted": accepted}
 
 
 def with_baseline(result: CheckResult, baseline: Baseline, file: str) -> CheckResult:

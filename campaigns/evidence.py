@@ -69,6 +69,8 @@ def target_json(target: TargetRun) -> dict[str, Any]:
         "workers": target.workers,
         "rounds": target.rounds,
         "budget_exhausted": target.budget_exhausted,
+        "shrinking_cut_short": list(target.shrinking_cut_short),
+        "scenarios_cut_short": target.scenarios_cut_short,
         "examples": target.examples,
         "requests": target.requests,
         "failure": failure,

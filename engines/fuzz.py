@@ -6,8 +6,17 @@ monitor and the machine's invariant is that none is violated. Hypothesis shrinks
 failure to a minimal trace, which is returned as replayable protocol requests.
 
 Runs are deterministic for a given seed (Hypothesis' public ``@seed`` on the machine, no
-example database, no deadline). The ``ci`` profile takes seconds; ``thorough`` explores
-far more.
+example database, no per-example deadline). The ``ci`` profile takes seconds; ``thorough``
+explores far more.
+
+**A wall-clock deadline** (``deadline``, a :func:`time.monotonic` instant) bounds a campaign,
+shrinking included: Hypothesis' settings have none, so every example and every request
+checks it, and once it has passed a private :class:`_OutOfTime` (a ``BaseException``, which
+Hypothesis neither counts as a failure nor shrinks) unwinds the run. Each failing example
+Hypothesis tries is recorded as it happens, so the best (fewest requests) trace found so far
+is the result; :attr:`FuzzOutcome.cut_short` names the findings whose shrinking was cut.
+A run that ends before its deadline never looks at the clock's value otherwise, so it is
+exactly the run it would be without one.
 
 A violation the observers find (:class:`PropertyViolation`) and a failing target
 (:class:`TargetFailure`) are findings; any other exception while fuzzing is a bug in
@@ -16,6 +25,7 @@ pumpproof and is raised as :class:`InternalError`, never blamed on the target.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +35,7 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
@@ -42,7 +53,8 @@ from pumpproof.targets import Target
 from .scenarios import directed_scenarios
 from .session import ConformanceDiff, Session
 
-__all__ = ["PROFILES", "FuzzOutcome", "FuzzProfile", "fuzz", "merge_outcomes"]
+__all__ = ["PROFILES", "TARGET_FAILURE", "FuzzOutcome", "FuzzProfile", "fuzz",
+           "merge_outcomes"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,49 @@ class FuzzOutcome:
     target_stderr: str = ""
     conformance: list[ConformanceDiff] = field(default_factory=list)
     seconds: float = 0.0
+    # The deadline passed before the campaign finished (scenarios or examples left undone).
+    budget_exhausted: bool = False
+    scenarios_cut_short: bool = False  # ... before every directed scenario had run
+    # Findings (property ids, and TARGET_FAILURE) whose trace is the best found before the
+    # deadline: shrinking was cut short.
+    cut_short: set[str] = field(default_factory=set)
+
+
+TARGET_FAILURE = "target-failure"  # the target failure's key in :attr:`FuzzOutcome.cut_short`
+
+
+class _OutOfTime(BaseException):
+    """The deadline passed: unwinds Hypothesis without being a failure it would shrink."""
+
+
+@dataclass
+class _Clock:
+    """The campaign's deadline, and the best failing traces seen while Hypothesis runs."""
+
+    deadline: float | None
+    fired: bool = False
+    best: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    failure: tuple[str, str] | None = None  # (message, stderr) of the best target failure
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def check(self) -> None:
+        if self.expired():
+            self.fired = True
+            raise _OutOfTime
+
+    def keep(self, key: str, trace: list[dict[str, Any]]) -> bool:
+        """Record ``trace`` for ``key`` if it is the shortest (then smallest) so far."""
+        old = self.best.get(key)
+        if old is None or _shorter_key(trace) < _shorter_key(old):
+            self.best[key] = list(trace)
+            return True
+        return False
+
+
+def _shorter_key(trace: list[dict[str, Any]]) -> tuple[int, str]:
+    return len(trace), json.dumps(trace, sort_keys=True)
 
 
 def _start(make_target: Callable[[], Target]) -> Target:
@@ -97,6 +152,7 @@ def _make_machine(
     last_trace: list[list[dict[str, Any]]],
     sessions: list[Session],
     make_reference: Callable[[], ReferencePump] | None,
+    clock: _Clock,
 ) -> type[RuleBasedStateMachine]:
     s = params.settings
     pulse = s.pulse_mU
@@ -119,6 +175,7 @@ def _make_machine(
     class PumpMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
+            clock.check()
             self.ids = 0
             self.session = Session(params, properties, _start(make_target),
                                    make_reference() if make_reference else None)
@@ -127,18 +184,29 @@ def _make_machine(
             last_trace.append(self.trace)
             sessions.append(self.session)
             outcome.examples += 1
-            self.session.configure()
+            self._guarded(self.session.configure)
 
         def teardown(self) -> None:
             self.session.target.close()
 
+        def _guarded(self, action: Callable[[], None]) -> None:
+            """``action``; a target failure is kept as a candidate for the best trace."""
+            try:
+                action()
+            except TargetFailure as exc:
+                if clock.keep(TARGET_FAILURE, self.trace):
+                    clock.failure = (str(exc).splitlines()[0][:500], exc.stderr)
+                raise
+
         def _send(self, message: dict[str, Any]) -> None:
+            clock.check()
             outcome.requests += 1
-            self.session.send(message)
+            self._guarded(lambda: self.session.send(message))
 
         def _ticks(self, n: int) -> None:
+            clock.check()
             outcome.requests += n
-            self.session.send_batch([{"op": "tick"}] * n)
+            self._guarded(lambda: self.session.send_batch([{"op": "tick"}] * n))
 
         def _event(self, **event: Any) -> None:
             self._send({"op": "event", "event": event})
@@ -227,6 +295,8 @@ def _make_machine(
         def observers_hold(self) -> None:
             violated = self.monitor.violated
             if violated:
+                for run in violated:
+                    clock.keep(run.prop.id, self.trace)
                 raise PropertyViolation([run.prop.id for run in violated])
 
     return PumpMachine
@@ -238,15 +308,30 @@ def _run_scenarios(
     make_target: Callable[[], Target],
     outcome: FuzzOutcome,
     make_reference: Callable[[], ReferencePump] | None,
+    clock: _Clock | None = None,
 ) -> None:
-    """The directed scenarios, each on a fresh target, every observer watching."""
-    for trace in directed_scenarios(params.settings).values():
+    """The directed scenarios, each on a fresh target, every observer watching (until the
+    clock's deadline, if any, passes: then ``outcome.budget_exhausted``).
+
+    Shortest first: a budget that runs out during the scenarios has then run the most of
+    them (each limit's own short scenario before the day-long ones), and a property broken
+    by several gets the shortest trace.
+    """
+    clock = clock or _Clock(None)
+    scenarios = directed_scenarios(params.settings)
+    for _, trace in sorted(scenarios.items(), key=lambda item: (len(item[1]), item[0])):
+        if clock.expired():
+            outcome.budget_exhausted = outcome.scenarios_cut_short = True
+            return
         session: Session | None = None
         try:
             session = Session(params, properties, _start(make_target),
                               make_reference() if make_reference else None)
             session.configure()
             for message in trace:
+                if clock.expired():
+                    outcome.budget_exhausted = outcome.scenarios_cut_short = True
+                    break
                 outcome.requests += 1
                 session.send(message)
                 for run in session.monitor.runs:
@@ -284,6 +369,20 @@ def _finding(exc: Exception) -> Exception:
     raise InternalError(f"while fuzzing: {type(exc).__name__}: {exc}") from exc
 
 
+def _expected_when_cut(exc: BaseException) -> None:
+    """After the deadline, only the stop itself, findings, and Hypothesis' report that a
+    replay stopped early (``Flaky``: the stop's doing) are expected; anything else is a bug
+    of pumpproof and is raised as an :class:`InternalError`."""
+    expected = (_OutOfTime, Finding, Flaky)
+    if isinstance(exc, expected):
+        return
+    if isinstance(exc, BaseExceptionGroup):
+        _, rest = exc.split(expected)
+        if rest is None:
+            return
+    raise InternalError(f"while fuzzing: {type(exc).__name__}: {exc}") from exc
+
+
 def _collect(outcome: FuzzOutcome, session: Session) -> None:
     for run in session.monitor.runs:
         outcome.triggers[run.prop.id] += run.triggers
@@ -300,17 +399,20 @@ def fuzz(
     seed: int,
     make_reference: Callable[[], ReferencePump] | None = None,
     scenarios: bool = True,
+    deadline: float | None = None,
 ) -> FuzzOutcome:
     """Directed scenarios, then Hypothesis; each violated property gets a shrunk trace.
 
     With ``make_reference``, a reference pump runs in lockstep and differences are
     recorded as conformance findings. A target failure (crash, hang, malformed answer)
-    ends the campaign with its shrunk trace.
+    ends the campaign with its shrunk trace. With ``deadline`` (a :func:`time.monotonic`
+    instant) the campaign stops there, shrinking included, and keeps the best traces so far.
     """
     started = time.perf_counter()
     outcome = FuzzOutcome(triggers={p.id: 0 for p in properties})
+    clock = _Clock(deadline)
     if scenarios:
-        _run_scenarios(params, properties, make_target, outcome, make_reference)
+        _run_scenarios(params, properties, make_target, outcome, make_reference, clock)
     active = [p for p in properties if p.id not in outcome.violations]
     settings = hypothesis_settings(
         max_examples=profile.examples,
@@ -321,20 +423,29 @@ def fuzz(
         suppress_health_check=list(HealthCheck),
         phases=[Phase.generate, Phase.shrink],
     )
-    while active and outcome.target_failure is None:
+    while active and outcome.target_failure is None and not outcome.budget_exhausted:
         last_trace: list[list[dict[str, Any]]] = []
         sessions: list[Session] = []
+        clock.best.clear()
         machine = _make_machine(spec, params, active, make_target, profile, outcome, last_trace,
-                                sessions, make_reference)
+                                sessions, make_reference, clock)
         # Hypothesis' public ``@seed`` on the machine fixes the run; no example database.
         seeded = hypothesis_seed(seed)(machine)
         failure: BaseException | None = None
         try:
             run_state_machine_as_test(seeded, settings=settings)
-        except Exception as exc:
-            failure = _finding(exc)
+        except BaseException as exc:
+            if clock.fired:
+                _expected_when_cut(exc)
+            elif isinstance(exc, Exception):
+                failure = _finding(exc)
+            else:
+                raise  # KeyboardInterrupt and the like
         for session in sessions:
             _collect(outcome, session)
+        if clock.fired:
+            _keep_best(outcome, clock, {p.id for p in active})
+            break
         if failure is None:
             break
         final = sessions[-1] if sessions else None
@@ -350,6 +461,21 @@ def fuzz(
         active = [p for p in active if p.id not in outcome.violations]
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _keep_best(outcome: FuzzOutcome, clock: _Clock, active: set[str]) -> None:
+    """The deadline cut Hypothesis short: its best failing traces so far are the findings."""
+    outcome.budget_exhausted = True
+    for key, trace in sorted(clock.best.items()):
+        if key == TARGET_FAILURE:
+            assert clock.failure is not None
+            outcome.target_failure, outcome.target_stderr = clock.failure
+            outcome.target_trace = trace
+        elif key in active:
+            outcome.violations[key] = trace
+        else:
+            continue
+        outcome.cut_short.add(key)
 
 
 def merge_outcomes(outcomes: Sequence[FuzzOutcome]) -> FuzzOutcome:

@@ -97,6 +97,10 @@ class TargetRun:
     failure: TargetFailureRecord | None = None
     conformance: tuple[ConformanceDiff, ...] = ()
     baseline: BaselineComparison | None = None
+    # Findings (property ids, "target-failure") whose trace is the best found when the budget
+    # ran out, not a fully shrunk one.
+    shrinking_cut_short: tuple[str, ...] = ()
+    scenarios_cut_short: bool = False  # the budget ran out before every directed scenario ran
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,8 @@ class Evidence:
         """Why this evidence is weaker than its verdicts look: each is a reason not to pass.
 
         An obligation not proved, an internal error, a lemma error, a property whose trigger
-        never happened, or a fuzz run that exercised nothing.
+        never happened, a fuzz run that exercised nothing, or a check whose budget ran out
+        before its directed scenarios finished.
         """
         reasons = [f"obligation {result.method.value}: {result.verdict.value}: {result.detail}"
                    for result in self.obligations if result.verdict is not Verdict.PROVED]
@@ -131,6 +136,8 @@ class Evidence:
                     reasons.append(f"{item.prop.id}: fuzzing exercised nothing")
             if item.results and item.triggers == 0:
                 reasons.append(f"{item.prop.id}: vacuous (its trigger never happened)")
+        if self.target is not None and self.target.scenarios_cut_short:
+            reasons.append("target: the budget ran out before the directed scenarios finished")
         return reasons
 
     def weaker_than(self, baseline: Evidence) -> list[str]:

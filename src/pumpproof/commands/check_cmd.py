@@ -17,6 +17,7 @@ from pumpproof.campaigns.check import (
     Baseline,
     CheckOptions,
     CheckResult,
+    baseline_json,
     run_check,
     with_baseline,
 )
@@ -27,7 +28,7 @@ from pumpproof.campaigns.evidence import (
 )
 from pumpproof.campaigns.junit import check_suite, junit_text
 from pumpproof.errors import ExitCode
-from pumpproof.files import jsonl, write_atomic
+from pumpproof.files import jsonl, write_atomic, write_json
 from pumpproof.properties.verdicts import Method
 from pumpproof.spec import Spec, load_spec
 
@@ -47,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run the campaign on an existing Dask cluster (tcp://host:port)")
     parser.add_argument("--timeout", type=seconds, default=5.0, help="seconds per request")
     parser.add_argument("--baseline", help="an earlier evidence.json or bundle.json")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="also write the evidence as a baseline file (with an empty "
+                        "'accepted' list for justifications) to commit and pass as --baseline")
     parser.add_argument("--strict-conformance", action="store_true",
                         help="fail the gate on differences from the reference model")
     parser.add_argument("--spec", help="spec directory (default: built-in)")
@@ -74,6 +78,8 @@ def run(args: argparse.Namespace) -> ExitCode:
         write_atomic(out / TARGET_FAILURE_TRACE, jsonl(failure.trace))
     for index, diff in enumerate(result.target.conformance):
         write_atomic(out / conformance_trace_name(index), jsonl(diff.trace))
+    if args.write_baseline:
+        write_json(Path(args.write_baseline), baseline_json(result, baseline))
     _print(result, target, out)
     with stages.stage("explaining the findings (replaying each saved trace)"):
         print_target_findings(spec, result, target, out, args.timeout, args.spec)
@@ -118,6 +124,10 @@ def _print(result: CheckResult, target: str, out: Path) -> None:
     outcome = result.outcome
     console_.print(f"{outcome.examples} examples, {outcome.requests} requests, "
                    f"{result.rounds} round(s), {result.seconds:.1f} s")
+    if result.budget_exhausted:
+        cut = list(result.target.shrinking_cut_short)
+        console_.print(f"budget exhausted{f': shrinking cut short for {cut}' if cut else ''}",
+                       markup=False, highlight=False)
     console_.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}",
                    markup=False, highlight=False)
     if outcome.target_failure:

@@ -68,4 +68,4 @@ def test_builtin_spec_is_valid() -> None:
     result = subprocess.run([*_pumpproof(), "spec", "validate"], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert "45 requirements" in result.stdout
+    assert "50 requirements" in result.stdout

@@ -50,6 +50,8 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
     induction = ProofSettings(settings.bmc_depth, depth, settings.timeout_ms)
+    if not prop.induction:
+        return [bmc(prop, params, settings)]
     return [k_induction(prop, params, induction), bmc(prop, params, settings)]
 
 

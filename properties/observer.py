@@ -86,6 +86,9 @@ class Property:
     requirements: ClassVar[tuple[str, ...]]
     trigger: ClassVar[str]
     prove: ClassVar[bool] = True  # composed with the model in Z3
+    # k-induction attempted (False: composed with the model for BMC only, when its
+    # inductive step is known not to be decided within the proof time limits)
+    induction: ClassVar[bool] = True
     induction_depth: ClassVar[int] = 1
 
     def init(self, ctx: Context) -> tuple[Any, ...]:

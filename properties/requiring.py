@@ -31,6 +31,7 @@ from pumpproof.pump_model.codes import ALARMS, reason_code
 from pumpproof.pump_model.logic import (
     and_,
     div_const,
+    div_var,
     eq,
     ite,
     lookup_step,
@@ -39,6 +40,7 @@ from pumpproof.pump_model.logic import (
     or_,
     set_add,
     set_contains,
+    sum_,
 )
 
 from .definitions import DAY_MIN
@@ -127,6 +129,38 @@ def _temp_after(
     auto = ite(started, r.auto, auto)
     fresh, _ = cgm_fresh_low(ctx, cgm, view.after.t)
     return ite(and_(auto, not_(fresh)), 0, until), auto
+
+
+def _busy_lemmas(ctx: Context, pump: State, busy_until: Any) -> list[Any]:
+    """The pump has no bolus in progress from ``busy_until`` on.
+
+    The immediate part still to deliver fits in the minutes left at ``step`` per minute,
+    the extended part's minutes fit too, a bolus runs only while running, and the
+    extended part's pulses left are exactly what its Bresenham bookkeeping still spreads
+    over its minutes left: ``q·m + ⌊(acc + m·r)/n⌋`` (nonlinear; Z3 decides it here), so
+    none is left when no minute is.
+    """
+    step = _step_mU(ctx)
+    left = busy_until - pump.t - 1
+    idle = and_(eq(pump.bolus_now_mU, 0), eq(pump.ext_left_mU, 0), eq(pump.ext_min_left, 0))
+    m = pump.ext_min_left
+    spread = div_var(pump.ext_acc + m * pump.ext_r, pump.ext_n)
+    return [
+        or_(idle, eq(pump_mode(pump), RUNNING)),
+        or_(eq(pump.bolus_now_mU, 0), pump.bolus_now_mU <= left * step),
+        or_(eq(m, 0), m <= left),
+        eq(pump.ext_left_mU, ctx.params.settings.pulse_mU * (pump.ext_q_pulses * m + spread)),
+    ]
+
+
+def _temp_lemmas(pump: State, temp: tuple[Any, Any]) -> list[Any]:
+    """The pump's temp basal is the one the tracker saw accepted, and only while running."""
+    until, auto = temp
+    return [
+        or_(pump.t >= until, pump.temp_on),
+        or_(not_(pump.temp_on), and_(eq(pump.temp_end, until), eq(pump.temp_auto, auto))),
+        or_(not_(pump.temp_on), eq(pump_mode(pump), RUNNING)),
+    ]
 
 
 def _schedule_init(ctx: Context) -> tuple[tuple[int, int], ...]:
@@ -238,11 +272,13 @@ class ValidBolusAccepted(Property):
              "progress, the daily total) is accepted while running")
     requirements = ("REQ-DKA-8",)
     trigger = "user bolus requests that nothing in the protocol refuses"
-    # Not composed with the model in Z3: "no bolus can be in progress" rests on the bound
-    # busy_until, and relating it to the pump's extended part needs the Bresenham
-    # bookkeeping (pulses left = q·m + ⌊(acc + m·r)/n⌋) as a nonlinear lemma, as for
-    # P-HYPO-LGS. Checked by fuzzing (and monitored on every target) instead.
-    prove = False
+    # Searched by BMC and fuzzed, not proved by k-induction: "no bolus can be in progress"
+    # needs the nonlinear Bresenham lemma (_busy_lemmas) and "a new id" the id set, and
+    # Z3 does not decide the inductive step with both within 15 minutes (without the id
+    # set it takes about a minute, above the ci limit). The lemmas are kept for a future
+    # proof; P-DOSE-AUTO-TEMP-IOB and P-DKA-BASAL-DELIVERED use the same Bresenham lemma
+    # and are proved.
+    induction = False
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return (frozenset(), 0, 0)  # (seen ids, busy_until, delivered over the trace)
@@ -271,6 +307,14 @@ class ValidBolusAccepted(Property):
             delivered + view.after.delivered_mU,
         )
         return Check(new_memory, or_(not_(due), view.after.accepted), due)
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        seen, busy_until, delivered = memory
+        return [
+            seen == pump.seen_ids,
+            sum_(pump.daily_ring) <= delivered,
+            *_busy_lemmas(ctx, pump, busy_until),
+        ]
 
 
 # -- alarms only when due ------------------------------------------------------------------
@@ -406,16 +450,20 @@ class BasalDeliveredAsProgrammed(Property):
     trigger = "minutes of a run in which nothing withholds the scheduled basal"
     # A run is a stretch of consecutive *quiet* minutes: ticks that start and end running,
     # with no bolus possibly in progress (busy_until), no temp basal possibly applying
-    # (none live, or the last one automated and the CGM value not fresh: R3/S16 ended
-    # it), no fresh low CGM value at the minute's start (R4), and room in the daily total
-    # for a minute's pulses even counting everything delivered over the trace (so the
-    # pump's conservative 60-minute bins cannot withhold). A restart or any other step
-    # ends the run. Over every run, from its first minute, the insulin delivered D and
-    # the programmed rates E = Σ rate (mU/h, one term per minute) must satisfy
-    # |60·D − E| < 60·pulse_mU: D is within one pulse of ∫rate. (The basal accumulator
-    # carries less than one pulse into the run.) Not composed with the model in Z3:
-    # "no bolus in progress" needs the nonlinear Bresenham lemma (see P-HYPO-LGS).
-    prove = False
+    # (none live: expired, cancelled, suspended, stopped, restarted, or automated and
+    # ended by a CGM value that was not fresh after a step — R3/S16), no fresh low CGM
+    # value at the minute's start (R4), and room in the daily total for a minute's pulses
+    # even counting everything delivered over the trace (so the pump's conservative
+    # 60-minute bins cannot withhold). Events between ticks keep the run (their effects
+    # show in the next minute's conditions and programmed rate), except a restart, which
+    # drops the basal's fraction of a pulse (R11); a tick that is not quiet ends it.
+    # Over every run, from its first minute, the insulin delivered D and the programmed
+    # rates E = Σ rate (mU/h, one term per minute, the schedule at (t + offset) mod 1440)
+    # must satisfy |60·D − E| < 60·pulse_mU: D is within one pulse of ∫rate. Every window
+    # of a run, in particular every 60 consecutive quiet minutes, is therefore within two
+    # pulses of rate·60/60, and windows that start a run within one. (The basal
+    # accumulator carries less than one pulse into the run: the lemma
+    # 0 ≤ 60·D − E + basal_acc < 60·pulse_mU.)
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         # (CGM tracker, busy_until, temp, delivered, (schedule, offset), run D, run E)
@@ -428,7 +476,9 @@ class BasalDeliveredAsProgrammed(Property):
         t = before.t
         _, low = cgm_fresh_low(ctx, cgm, t)
         no_temp = t >= temp[0]
-        step_pulses = (60 * s.pulse_mU - 1 + s.max_basal_rate_mU_per_h) // (60 * s.pulse_mU)
+        rate = _programmed_rate(programme, t)
+        # at most this many pulses fall due in a minute (the accumulator holds < one pulse)
+        pulses_due = div_const(60 * s.pulse_mU - 1 + rate, 60 * s.pulse_mU)
         quiet = and_(
             is_tick(view),
             eq(before.mode, RUNNING),
@@ -436,11 +486,11 @@ class BasalDeliveredAsProgrammed(Property):
             t >= busy_until,
             no_temp,
             not_(low),
-            delivered + step_pulses * s.pulse_mU <= s.max_daily_total_mU,
+            delivered + pulses_due * s.pulse_mU <= s.max_daily_total_mU,
         )
-        rate = _programmed_rate(programme, t)
-        run_d = ite(quiet, run_d + after.delivered_mU, 0)
-        run_e = ite(quiet, run_e + rate, 0)
+        ends = or_(is_tick(view), is_kind(view, "restart"))
+        run_d = ite(quiet, run_d + after.delivered_mU, ite(ends, 0, run_d))
+        run_e = ite(quiet, run_e + rate, ite(ends, 0, run_e))
         band = 60 * s.pulse_mU
         ok = or_(not_(quiet), and_(60 * run_d - run_e < band, run_e - 60 * run_d < band))
         cgm = cgm_after(cgm, view)
@@ -455,6 +505,19 @@ class BasalDeliveredAsProgrammed(Property):
         )
         return Check(new_memory, ok, quiet)
 
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        cgm, busy_until, temp, delivered, programme, run_d, run_e = memory
+        carried = 60 * run_d - run_e + pump.basal_acc
+        return [
+            *_cgm_lemmas(pump, cgm),
+            *_busy_lemmas(ctx, pump, busy_until),
+            *_temp_lemmas(pump, temp),
+            sum_(pump.daily_ring) <= delivered,
+            *_programme_lemmas(pump, programme),
+            carried >= 0,
+            carried < 60 * ctx.params.settings.pulse_mU,
+        ]
+
 
 class AutoTempBasalIobCap(Property):
     id = "P-DOSE-AUTO-TEMP-IOB"
@@ -464,10 +527,7 @@ class AutoTempBasalIobCap(Property):
     # On a tick where an automated temp basal seen accepted still applies (not expired,
     # not cancelled, no suspend/stop/restart since, CGM fresh at the minute's start) and
     # no bolus can be in progress (busy_until), the IOB recomputed from delivered insulin
-    # after the tick is at most max_iob_mU — unless nothing was delivered. Not composed
-    # with the model in Z3: "no bolus in progress" needs the nonlinear Bresenham lemma
-    # (see P-HYPO-LGS); fuzzed and monitored instead.
-    prove = False
+    # after the tick is at most max_iob_mU — unless nothing was delivered.
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return (_CGM_INIT, 0, _NO_TEMP, iob_ring_init(ctx))
@@ -487,7 +547,13 @@ class AutoTempBasalIobCap(Property):
         return Check(new_memory, ok, due)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
-        return [*_cgm_lemmas(pump, memory[0]), *rings_agree(memory[3], pump.iob_ring)]
+        cgm, busy_until, temp, ring = memory
+        return [
+            *_cgm_lemmas(pump, cgm),
+            *rings_agree(ring, pump.iob_ring),
+            *_temp_lemmas(pump, temp),
+            *_busy_lemmas(ctx, pump, busy_until),
+        ]
 
     def abstractions(self, ctx: Context) -> Sequence[tuple[str, bool, str]]:
         return [iob_abstraction(ctx)]

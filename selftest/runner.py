@@ -44,9 +44,10 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
     rules = mutant.rules
     assert rules is not None
     if prop.prove:
-        proof = k_induction(prop, params, ProofSettings(max_k=1), rules=rules)
-        if proof.verdict is Verdict.VIOLATED:
-            return MutantResult(mutant, True, "kinduction")
+        if prop.induction:
+            proof = k_induction(prop, params, ProofSettings(max_k=1), rules=rules)
+            if proof.verdict is Verdict.VIOLATED:
+                return MutantResult(mutant, True, "kinduction")
         if bmc(prop, params, ProofSettings(bmc_depth=3), rules=rules).verdict is Verdict.VIOLATED:
             return MutantResult(mutant, True, "bmc")
     def mutated_pump() -> InProcessTarget:

@@ -14,7 +14,7 @@ Shared memory, recomputed from requests and answers only:
   running ends it for certain (R1, R7, R10, R11).
 * ``temp`` — ``(until, auto)`` of the last accepted temp basal: the minute its duration
   ends and whether it was automated; ``until`` is 0 once it is certainly over (cancelled,
-  suspended, restarted, stopped).
+  suspended, restarted, stopped, or automated and its CGM value not fresh after a step).
 * ``delivered`` — insulin delivered over the whole trace: never less than what the
   pump's (conservative) 1440-minute window holds.
 * ``schedule, offset`` — the basal schedule and clock offset in force, so that the
@@ -463,7 +463,10 @@ class BasalDeliveredAsProgrammed(Property):
     # of a run, in particular every 60 consecutive quiet minutes, is therefore within two
     # pulses of rate·60/60, and windows that start a run within one. (The basal
     # accumulator carries less than one pulse into the run: the lemma
-    # 0 ≤ 60·D − E + basal_acc < 60·pulse_mU.)
+    # 0 ≤ 60·D − E + basal_acc < 60·pulse_mU.) Proved by 1-induction with the nonlinear
+    # Bresenham lemma (_busy_lemmas) in 20–120 s of Z3 on one core: within the thorough
+    # profile's limit; at the ci limit (60 s per check) Z3 may give up on a loaded
+    # machine, and the verdict is then BMC + fuzzing.
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         # (CGM tracker, busy_until, temp, delivered, (schedule, offset), run D, run E)
@@ -527,7 +530,9 @@ class AutoTempBasalIobCap(Property):
     # On a tick where an automated temp basal seen accepted still applies (not expired,
     # not cancelled, no suspend/stop/restart since, CGM fresh at the minute's start) and
     # no bolus can be in progress (busy_until), the IOB recomputed from delivered insulin
-    # after the tick is at most max_iob_mU — unless nothing was delivered.
+    # after the tick is at most max_iob_mU — unless nothing was delivered. Proved by
+    # 1-induction with the nonlinear Bresenham lemma (see P-DKA-BASAL-DELIVERED for the
+    # time it takes).
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return (_CGM_INIT, 0, _NO_TEMP, iob_ring_init(ctx))

@@ -89,6 +89,10 @@ class Property:
     # k-induction attempted (False: composed with the model for BMC only, when its
     # inductive step is known not to be decided within the proof time limits)
     induction: ClassVar[bool] = True
+    # Z3 time per k-induction check at least this long, whatever the profile's limit: for
+    # a proof known to need more than ci's limit, so that its verdict does not depend on
+    # the machine's load (evidence must be reproducible)
+    proof_timeout_ms: ClassVar[int] = 0
     induction_depth: ClassVar[int] = 1
 
     def init(self, ctx: Context) -> tuple[Any, ...]:

@@ -464,9 +464,10 @@ class BasalDeliveredAsProgrammed(Property):
     # pulses of rate·60/60, and windows that start a run within one. (The basal
     # accumulator carries less than one pulse into the run: the lemma
     # 0 ≤ 60·D − E + basal_acc < 60·pulse_mU.) Proved by 1-induction with the nonlinear
-    # Bresenham lemma (_busy_lemmas) in 20–120 s of Z3 on one core: within the thorough
-    # profile's limit; at the ci limit (60 s per check) Z3 may give up on a loaded
-    # machine, and the verdict is then BMC + fuzzing.
+    # Bresenham lemma (_busy_lemmas) in 20–150 s of Z3 on one core, above ci's 60 s
+    # limit on a loaded machine: proof_timeout_ms gives it 600 s in every profile so that
+    # the verdict does not depend on the load.
+    proof_timeout_ms = 600_000
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         # (CGM tracker, busy_until, temp, delivered, (schedule, offset), run D, run E)
@@ -533,6 +534,7 @@ class AutoTempBasalIobCap(Property):
     # after the tick is at most max_iob_mU — unless nothing was delivered. Proved by
     # 1-induction with the nonlinear Bresenham lemma (see P-DKA-BASAL-DELIVERED for the
     # time it takes).
+    proof_timeout_ms = 600_000
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return (_CGM_INIT, 0, _NO_TEMP, iob_ring_init(ctx))

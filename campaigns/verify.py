@@ -49,9 +49,8 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     prop_id, params, settings = args
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
-    timeout_ms = max(settings.timeout_ms, prop.proof_timeout_ms)
-    induction = ProofSettings(settings.bmc_depth, depth, timeout_ms)
-    if not prop.induction:
+    induction = ProofSettings(settings.bmc_depth, depth, settings.timeout_ms)
+    if not prop.induction or settings.timeout_ms < prop.proof_timeout_ms:
         return [bmc(prop, params, settings)]
     return [k_induction(prop, params, induction), bmc(prop, params, settings)]
 

@@ -89,9 +89,9 @@ class Property:
     # k-induction attempted (False: composed with the model for BMC only, when its
     # inductive step is known not to be decided within the proof time limits)
     induction: ClassVar[bool] = True
-    # Z3 time per k-induction check at least this long, whatever the profile's limit: for
-    # a proof known to need more than ci's limit, so that its verdict does not depend on
-    # the machine's load (evidence must be reproducible)
+    # k-induction is attempted only in profiles whose Z3 limit per check is at least this
+    # (for a proof known to take longer than ci's limit: attempting it there would make
+    # the verdict depend on the machine's load, and evidence must be reproducible)
     proof_timeout_ms: ClassVar[int] = 0
     induction_depth: ClassVar[int] = 1
 

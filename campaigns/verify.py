@@ -46,6 +46,13 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     # The proof covers every valid setting; the bounded search for counterexamples runs with
     # the spec's settings (symbolic ones make deep BMC time out), and its scope says so.
     search = dataclasses.replace(settings, symbolic_settings=False)
+    if not prop.induction or settings.timeout_ms < prop.proof_timeout_ms:
+        why = ("Z3 does not decide its inductive step" if not prop.induction else
+               f"its proof needs a Z3 limit of {prop.proof_timeout_ms} ms per check "
+               f"(this profile: {settings.timeout_ms} ms); the thorough profile attempts it")
+        skipped = MethodResult(Method.KINDUCTION, Verdict.UNKNOWN,
+                               detail=f"not attempted: {why}")
+        return [skipped, bmc(prop, params, search)]
     return [k_induction(prop, params, induction), bmc(prop, params, search)]
 
 

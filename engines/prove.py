@@ -70,6 +70,10 @@ def _symbolic_like(template: Any, prefix: str) -> Any:
         return tuple(_symbolic_like(v, f"{prefix}[{i}]") for i, v in enumerate(template))
     if isinstance(template, frozenset):
         return z3.Array(prefix, z3.IntSort(), z3.BoolSort())
+    if isinstance(template, z3.BoolRef):  # memory built from symbolic settings
+        return z3.Bool(prefix)
+    if isinstance(template, z3.ArithRef):
+        return z3.Int(prefix)
     raise TypeError(f"observer memory of type {type(template).__name__} cannot be symbolic")
 
 

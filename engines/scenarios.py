@@ -92,6 +92,23 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
                            source="auto", id="stale-temp"),
                     _event(kind="suspend", source="auto"),
                     _event(kind="resume", source="auto"), *_ticks(5)]
+    # User boluses take IOB just under max_iob_mU (the cap does not limit the user); then an
+    # automated temp basal at the max rate must have its pulses withheld at the cap
+    # (REQ-DOSE-4), must end when its CGM value goes stale, and the schedule applies again
+    # (REQ-CGM-2); an automated zero-rate temp basal is accepted.
+    auto_temp: Trace = []
+    for i in range(min(s.max_iob_mU, s.max_daily_total_mU // 2) // s.max_bolus_mU):
+        auto_temp.append(_event(kind="bolus", amount_mU=s.max_bolus_mU, source="user",
+                                id=f"iob-user-{i}"))
+        auto_temp += _ticks(bolus_min)
+    auto_temp += [_event(kind="cgm", glucose_mg_dL=180),
+                  _event(kind="temp_basal", rate_mU_per_h=s.max_basal_rate_mU_per_h,
+                         duration_min=4 * s.cgm_stale_min + 60, source="auto",
+                         id="auto-temp-1"),
+                  *_ticks(2 * s.cgm_stale_min + 10),
+                  _event(kind="temp_basal", rate_mU_per_h=0, duration_min=30,
+                         source="auto", id="auto-temp-0"),
+                  *_ticks(70)]
     # Each limit one pulse below, at, and one pulse above, across a restart and a clock change.
     limits: Trace = []
     for round_index, disturbance in enumerate(
@@ -131,6 +148,7 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
         "robustness": robustness,
         "limits": limits,
         "stale_cgm": stale,
+        "auto_temp_outlives_cgm": auto_temp,
         "daily_total": daily,
         "daily_total_across_midnight": midnight,
         "iob_cap": iob,

@@ -30,6 +30,16 @@ from .glucose import (
     ReplayRefused,
 )
 from .observer import Property
+from .requiring import (
+    AlarmsOnlyWithCause,
+    AutoTempBasalEndsOnStaleCgm,
+    AutoTempBasalIobCap,
+    BasalDeliveredAsProgrammed,
+    SuspendResumeAccepted,
+    SuspendTooLongOnlyWhenDue,
+    ValidBolusAccepted,
+    ValidTempBasalAccepted,
+)
 
 __all__ = ["all_properties", "by_id", "contract_properties", "observer_properties"]
 
@@ -38,6 +48,7 @@ _CLASSES: tuple[type[Property], ...] = (
     DailyTotal,
     MaxBasal,
     AutoBolusIobCap,
+    AutoTempBasalIobCap,
     WholePulses,
     BolusNotStacked,
     AutomationNeedsFreshCgm,
@@ -58,6 +69,13 @@ _CLASSES: tuple[type[Property], ...] = (
     ClockChangeKeepsLimits,
     ConditionAlarms,
     BadRequestsChangeNothing,
+    ValidBolusAccepted,
+    ValidTempBasalAccepted,
+    SuspendResumeAccepted,
+    BasalDeliveredAsProgrammed,
+    AutoTempBasalEndsOnStaleCgm,
+    SuspendTooLongOnlyWhenDue,
+    AlarmsOnlyWithCause,
 )
 
 

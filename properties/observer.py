@@ -94,6 +94,13 @@ class Property:
     # Settings a proof must keep at the spec's value (beyond those every proof fixes); the
     # verdict's scope lists them.
     concrete_settings: ClassVar[tuple[str, ...]] = ()
+    # k-induction attempted (False: composed with the model for BMC only, when its
+    # inductive step is known not to be decided within the proof time limits)
+    induction: ClassVar[bool] = True
+    # k-induction is attempted only in profiles whose Z3 limit per check is at least this
+    # (for a proof known to take longer than ci's limit: attempting it there would make
+    # the verdict depend on the machine's load, and evidence must be reproducible)
+    proof_timeout_ms: ClassVar[int] = 0
     induction_depth: ClassVar[int] = 1
 
     def init(self, ctx: Context) -> tuple[Any, ...]:

@@ -20,7 +20,7 @@ import z3
 from pumpproof.pump_model import FAULTS, REFERENCE, Params, Request, Rules, State
 from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, min_, not_, or_, set_add
-from pumpproof.pump_model.transition import RUNNING, Handler, Outcome, mode_of
+from pumpproof.pump_model.transition import RUNNING, Handler, Outcome, cgm_fresh, mode_of
 
 __all__ = ["MUTANTS", "Mutant"]
 
@@ -241,6 +241,73 @@ def _invalid_suspends(original: Any) -> Any:
     return mutant
 
 
+def _user_resume_needs_cgm(original: Handler) -> Handler:
+    """A user resume is refused without a fresh CGM value (the automation check for all)."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, dataclasses.replace(request, auto=True))
+        last = ite(request.auto, outcome.state.last_interaction, state.t)
+        return dataclasses.replace(outcome, state=outcome.state.replace(last_interaction=last))
+
+    return mutant
+
+
+def _zero_rate_auto_temp_needs_cgm(original: Handler) -> Handler:
+    """An automated temp basal is refused without a fresh CGM value, even at rate 0."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        refuse = and_(request.auto, eq(request.rate_mU_per_h, 0),
+                      eq(outcome.reason, reason_code(None)), not_(cgm_fresh(params, state)))
+        kept = {name: ite(refuse, getattr(state, name), getattr(outcome.state, name))
+                for name in ("temp_on", "temp_rate_mU_per_h", "temp_end", "temp_auto")}
+        return dataclasses.replace(outcome, state=outcome.state.replace(**kept),
+                                   reason=ite(refuse, reason_code("cgm_stale"), outcome.reason))
+
+    return mutant
+
+
+def _standard_bolus_malformed(original: Handler) -> Handler:
+    """A bolus without an extended duration (a standard bolus) is parsed as malformed."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        amount = ite(eq(request.extended_min, 0), -1, request.amount_mU)
+        return original(params, state, dataclasses.replace(request, amount_mU=amount))
+
+    return mutant
+
+
+def _low_battery_depletes(original: Handler) -> Handler:
+    """``fault battery_low`` is taken for a depleted battery (raises battery_depleted)."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        low, depleted = FAULTS.index("battery_low"), FAULTS.index("battery_depleted")
+        code = ite(eq(request.code, low), depleted, request.code)
+        return original(params, state, dataclasses.replace(request, code=code))
+
+    return mutant
+
+
+def _auto_temp_outlives_cgm(original: Any) -> Any:
+    """The settle rules forget that an automated temp basal ends on a stale CGM value."""
+
+    def mutant(params: Params, before: State, state: State, detected: Any) -> State:
+        after: State = original(params, before, state.replace(temp_auto=False), detected)
+        return after.replace(temp_auto=state.temp_auto)
+
+    return mutant
+
+
+def _basal_rounded_each_minute(original: Handler) -> Handler:
+    """The basal accumulator drops its remainder every minute (no carry between minutes)."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        return dataclasses.replace(outcome, state=outcome.state.replace(basal_acc=0))
+
+    return mutant
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("max_bolus_off_by_one", "P-DOSE-MAX-BOLUS",
            "accepts a bolus one pulse above max_bolus_mU",
@@ -343,6 +410,32 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("bad_request_suspends", "P-SEC-BAD-REQUEST",
            "a malformed event suspends the pump",
            _handlers("bad_request_suspends", invalid=_invalid_suspends)),
+    Mutant("standard_bolus_bad_request", "P-DKA-BOLUS-ACCEPTED",
+           "standard boluses (no extended part) refused as bad requests",
+           _handlers("standard_bolus_bad_request", bolus=_standard_bolus_malformed)),
+    Mutant("zero_rate_auto_temp_refused", "P-DKA-TEMP-BASAL-ACCEPTED",
+           "a zero-rate automated temp basal refused without a fresh CGM value",
+           _handlers("zero_rate_auto_temp_refused", temp_basal=_zero_rate_auto_temp_needs_cgm)),
+    Mutant("user_resume_needs_cgm", "P-HF-SUSPEND-RESUME",
+           "a user resume refused without a fresh CGM value",
+           _handlers("user_resume_needs_cgm", resume=_user_resume_needs_cgm)),
+    Mutant("basal_rounded_each_minute", "P-DKA-BASAL-DELIVERED",
+           "the basal accumulator drops its remainder every minute (under-delivers)",
+           _handlers("basal_rounded_each_minute", tick=_basal_rounded_each_minute)),
+    Mutant("auto_temp_outlives_cgm", "P-CGM-AUTO-TEMP-ENDS",
+           "an automated temp basal goes on after the CGM value goes stale",
+           REFERENCE.replacing("auto_temp_outlives_cgm",
+                               settle=_auto_temp_outlives_cgm(REFERENCE.settle))),
+    Mutant("suspend_too_long_at_once", "P-ALARM-SUSPEND-TOO-LONG-DUE",
+           "suspend_too_long raised on every suspension",
+           _observe_sees("suspend_too_long_at_once", lambda s: {"max_suspend_min": -1})),
+    Mutant("low_battery_depletes", "P-ALARM-STOP-CAUSE",
+           "a low battery raises battery_depleted and stops the pump",
+           _handlers("low_battery_depletes", fault=_low_battery_depletes)),
+    Mutant("auto_temp_iob_withholding_dropped", "P-DOSE-AUTO-TEMP-IOB",
+           "the temp-basal IOB withholding dropped (max_iob_mU ignored in the tick)",
+           _handler_sees("auto_temp_iob_withholding_dropped", "tick",
+                         lambda s: {"max_iob_mU": 10**9})),
     Mutant("calculator_uncapped", "P-HYPO-CALCULATOR",
            "the calculator forgets the max-bolus cap", None,
            ("pumpproof.selftest.contract_mutants.suggest_bolus_uncapped",)),

@@ -46,9 +46,11 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
     rules = mutant.rules
     assert rules is not None
     if prop.prove:
-        proof = k_induction(prop, params, ProofSettings(max_k=1), rules=rules)
-        if proof.verdict is Verdict.VIOLATED:
-            return MutantResult(mutant, True, Method.KINDUCTION)
+        proof_settings = ProofSettings(max_k=1)
+        if prop.induction and proof_settings.timeout_ms >= prop.proof_timeout_ms:
+            proof = k_induction(prop, params, proof_settings, rules=rules)
+            if proof.verdict is Verdict.VIOLATED:
+                return MutantResult(mutant, True, Method.KINDUCTION)
         search = ProofSettings(bmc_depth=3, symbolic_settings=False)
         if bmc(prop, params, search, rules=rules).verdict is Verdict.VIOLATED:
             return MutantResult(mutant, True, Method.BMC)

@@ -166,8 +166,7 @@ def test_auto_off_and_an_empty_reservoir_are_due_alarms() -> None:
 
 def test_requirement_gaps_of_dose_4_and_cgm_2_are_closed() -> None:
     links = {p.id: p.requirements for p in all_properties()}
-    open_gaps = {g["item"] for g in gaps(SPEC, links)
-                 if g["kind"] == "requirement_without_property"}
+    open_gaps = {g.item for g in gaps(SPEC, links) if g.kind == "requirement_without_property"}
     assert "REQ-DOSE-4" not in open_gaps
     assert "REQ-CGM-2" not in open_gaps
     assert "REQ-DOSE-4" in by_id("P-DOSE-AUTO-TEMP-IOB").requirements

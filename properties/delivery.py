@@ -16,6 +16,7 @@ from .trackers import (
     SUSPENDED,
     accepted_kind,
     alarm,
+    bolus_step_mU,
     fault_event,
     is_kind,
     is_tick,
@@ -308,9 +309,8 @@ class BolusNotStacked(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (busy_until,) = memory
-        s = ctx.params.settings
         r = view.request
-        step_mU = div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
+        step_mU = bolus_step_mU(ctx)
         busy = and_(is_kind(view, "bolus"), view.before.t < busy_until)
         stacked = and_(busy, view.after.accepted)
         cancelled = or_(
@@ -334,8 +334,7 @@ class BolusNotStacked(Property):
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         (busy_until,) = memory
-        s = ctx.params.settings
-        step_mU = div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
+        step_mU = bolus_step_mU(ctx)
         running = eq(pump_mode(pump), RUNNING)
         return [
             or_(

@@ -11,10 +11,13 @@ from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_, set_
 
 from .observer import Check, Context, Property, StepView
 from .trackers import (
+    CGM_INIT,
     RUNNING,
     accepted_kind,
+    bolus_step_mU,
     cgm_after,
     cgm_fresh_low,
+    cgm_lemmas,
     iob_abstraction,
     iob_ring_after,
     iob_ring_init,
@@ -32,15 +35,7 @@ __all__ = [
     "ReplayRefused",
 ]
 
-_CGM_INIT = (False, 0, 0)
 
-
-def _cgm_lemmas(pump: State, memory: tuple[Any, Any, Any]) -> list[Any]:
-    seen, glucose, read_t = memory
-    return [
-        eq(seen, pump.cgm_seen),
-        or_(not_(seen), and_(eq(glucose, pump.cgm_mg_dL), eq(read_t, pump.cgm_t))),
-    ]
 
 
 def _adds_insulin_auto(view: StepView) -> Any:
@@ -65,7 +60,7 @@ class AutomationNeedsFreshCgm(Property):
     trigger = "automated requests that would add insulin while the CGM value is stale or absent"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
-        return (_CGM_INIT,)
+        return (CGM_INIT,)
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (cgm,) = memory
@@ -74,7 +69,7 @@ class AutomationNeedsFreshCgm(Property):
         return Check((cgm_after(cgm, view),), not_(and_(risky, view.after.accepted)), risky)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
-        return _cgm_lemmas(pump, memory[0])
+        return cgm_lemmas(pump, memory[0])
 
 
 class AutomationRefusedWhenLow(Property):
@@ -84,7 +79,7 @@ class AutomationRefusedWhenLow(Property):
     trigger = "automated requests that would add insulin while glucose is low"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
-        return (_CGM_INIT,)
+        return (CGM_INIT,)
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (cgm,) = memory
@@ -93,7 +88,7 @@ class AutomationRefusedWhenLow(Property):
         return Check((cgm_after(cgm, view),), not_(and_(risky, view.after.accepted)), risky)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
-        return _cgm_lemmas(pump, memory[0])
+        return cgm_lemmas(pump, memory[0])
 
 
 class LowGlucoseSuspend(Property):
@@ -109,14 +104,13 @@ class LowGlucoseSuspend(Property):
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         # (cgm tracker, minute until which a bolus may still be delivering)
-        return (_CGM_INIT, 0)
+        return (CGM_INIT, 0)
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         cgm, bolus_until = memory
-        s = ctx.params.settings
         _, low = cgm_fresh_low(ctx, cgm, view.before.t)
         r = view.request
-        step_mU = div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
+        step_mU = bolus_step_mU(ctx)
         immediate_min = div_const(r.amount_mU + step_mU - 1, step_mU)
         longest = ite(r.extended_min > immediate_min, r.extended_min, immediate_min)
         bolus_until = ite(accepted_kind(view, "bolus"), view.after.t + longest + 1, bolus_until)

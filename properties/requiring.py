@@ -46,12 +46,15 @@ from pumpproof.pump_model.logic import (
 from .definitions import DAY_MIN
 from .observer import Check, Context, Property, StepView
 from .trackers import (
+    CGM_INIT,
     RUNNING,
     SUSPENDED,
     accepted_kind,
     alarm,
+    bolus_step_mU,
     cgm_after,
     cgm_fresh_low,
+    cgm_lemmas,
     fault_event,
     iob_abstraction,
     iob_ring_after,
@@ -74,24 +77,12 @@ __all__ = [
     "ValidTempBasalAccepted",
 ]
 
-_CGM_INIT = (False, 0, 0)
 _NO_TEMP = (0, False)  # (until, auto) of the last accepted temp basal
 
-
-def _cgm_lemmas(pump: State, cgm: tuple[Any, Any, Any]) -> list[Any]:
-    seen, glucose, read_t = cgm
-    return [
-        eq(seen, pump.cgm_seen),
-        or_(not_(seen), and_(eq(glucose, pump.cgm_mg_dL), eq(read_t, pump.cgm_t))),
-    ]
 
 
 # -- shared trackers ---------------------------------------------------------------------
 
-
-def _step_mU(ctx: Context) -> Any:
-    s = ctx.params.settings
-    return div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
 
 
 def _ended(view: StepView, cancel_kind: str) -> Any:
@@ -107,7 +98,7 @@ def _ended(view: StepView, cancel_kind: str) -> Any:
 def _busy_after(ctx: Context, busy_until: Any, view: StepView) -> Any:
     """Upper bound of the minute the last accepted bolus can still be delivering."""
     r = view.request
-    step = _step_mU(ctx)
+    step = bolus_step_mU(ctx)
     longest = div_const(r.amount_mU + step - 1, step) + r.extended_min + 1
     return ite(
         accepted_kind(view, "bolus"),
@@ -140,7 +131,7 @@ def _busy_lemmas(ctx: Context, pump: State, busy_until: Any) -> list[Any]:
     over its minutes left: ``q·m + ⌊(acc + m·r)/n⌋`` (nonlinear; Z3 decides it here), so
     none is left when no minute is.
     """
-    step = _step_mU(ctx)
+    step = bolus_step_mU(ctx)
     left = busy_until - pump.t - 1
     idle = and_(eq(pump.bolus_now_mU, 0), eq(pump.ext_left_mU, 0), eq(pump.ext_min_left, 0))
     m = pump.ext_min_left
@@ -423,7 +414,7 @@ class AutoTempBasalEndsOnStaleCgm(Property):
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         # (CGM tracker, the last accepted temp basal was automated, (schedule, offset))
-        return (_CGM_INIT, False, (_schedule_init(ctx), 0))
+        return (CGM_INIT, False, (_schedule_init(ctx), 0))
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         cgm, last_auto, programme = memory
@@ -439,7 +430,7 @@ class AutoTempBasalEndsOnStaleCgm(Property):
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         cgm, last_auto, programme = memory
         return [
-            *_cgm_lemmas(pump, cgm),
+            *cgm_lemmas(pump, cgm),
             or_(not_(pump.temp_on), eq(pump.temp_auto, last_auto)),
             *_programme_lemmas(pump, programme),
         ]
@@ -477,7 +468,7 @@ class BasalDeliveredAsProgrammed(Property):
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         # (CGM tracker, busy_until, temp, delivered, (schedule, offset), run D, run E)
-        return (_CGM_INIT, 0, _NO_TEMP, 0, (_schedule_init(ctx), 0), 0, 0)
+        return (CGM_INIT, 0, _NO_TEMP, 0, (_schedule_init(ctx), 0), 0, 0)
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         cgm, busy_until, temp, delivered, programme, run_d, run_e = memory
@@ -519,7 +510,7 @@ class BasalDeliveredAsProgrammed(Property):
         cgm, busy_until, temp, delivered, programme, run_d, run_e = memory
         carried = 60 * run_d - run_e + pump.basal_acc
         return [
-            *_cgm_lemmas(pump, cgm),
+            *cgm_lemmas(pump, cgm),
             *_busy_lemmas(ctx, pump, busy_until),
             *_temp_lemmas(pump, temp),
             sum_(pump.daily_ring) <= delivered,
@@ -546,7 +537,7 @@ class AutoTempBasalIobCap(Property):
     proof_timeout_ms = 600_000
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
-        return (_CGM_INIT, 0, _NO_TEMP, iob_ring_init(ctx))
+        return (CGM_INIT, 0, _NO_TEMP, iob_ring_init(ctx))
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         cgm, busy_until, temp, ring = memory
@@ -565,7 +556,7 @@ class AutoTempBasalIobCap(Property):
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         cgm, busy_until, temp, ring = memory
         return [
-            *_cgm_lemmas(pump, cgm),
+            *cgm_lemmas(pump, cgm),
             *rings_agree(ring, pump.iob_ring),
             *_temp_lemmas(pump, temp),
             *_busy_lemmas(ctx, pump, busy_until),

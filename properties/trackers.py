@@ -10,7 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from pumpproof.pump_model.codes import FAULTS, MODES, alarm_code, kind_code
-from pumpproof.pump_model.logic import Bool, Int, and_, dot_const, eq, ite, mod_const, not_, or_
+from pumpproof.pump_model.logic import (
+    Bool,
+    Int,
+    and_,
+    div_const,
+    dot_const,
+    eq,
+    ite,
+    mod_const,
+    not_,
+    or_,
+)
 
 from .definitions import (
     CLOCK_OFFSET_MAX_MIN,
@@ -22,13 +33,16 @@ from .definitions import (
 from .observer import Context, StepView
 
 __all__ = [
+    "CGM_INIT",
     "RUNNING",
     "STOPPED",
     "SUSPENDED",
     "accepted_kind",
     "alarm",
+    "bolus_step_mU",
     "cgm_after",
     "cgm_fresh_low",
+    "cgm_lemmas",
     "fault_event",
     "iob_abstraction",
     "iob_ring_after",
@@ -195,6 +209,23 @@ def ite_tuple(cond: Bool, a: tuple[Int, ...], b: tuple[Int, ...]) -> tuple[Int, 
 
 
 # -- the CGM value last sent to the target
+
+CGM_INIT = (False, 0, 0)  # (seen, glucose_mg_dL, minute read): nothing sent yet
+
+
+def cgm_lemmas(pump: Any, memory: tuple[Any, Any, Any]) -> list[Bool]:
+    """Lemma: the CGM tracker agrees with the pump's latest reading (for proofs)."""
+    seen, glucose, read_t = memory
+    return [
+        eq(seen, pump.cgm_seen),
+        or_(not_(seen), and_(eq(glucose, pump.cgm_mg_dL), eq(read_t, pump.cgm_t))),
+    ]
+
+
+def bolus_step_mU(ctx: Context) -> Int:
+    """Whole pulses of the immediate bolus part delivered per minute at the bolus rate."""
+    s = ctx.params.settings
+    return div_const(s.bolus_rate_mU_per_min, s.pulse_mU) * s.pulse_mU
 
 
 def cgm_after(memory: tuple[Bool, Int, Int], view: StepView) -> tuple[Bool, Int, Int]:

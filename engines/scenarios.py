@@ -128,6 +128,21 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
             limits.append(disturbance)
         limits.append(_event(kind="bolus", amount_mU=pulse, source="user",
                              id=f"lim-{round_index}-at"))  # a replay across the disturbance
+    # Extended boluses with basal off, so each minute's extended share shows (REQ-ALG-2):
+    # more pulses than minutes, fewer pulses than minutes, and one cancelled midway.
+    spread: Trace = [_event(kind="temp_basal", rate_mU_per_h=0, duration_min=600,
+                            source="user", id="x-basal-off")]
+    ext_pulses = max(1, min(7, s.max_bolus_mU // pulse - 2))
+    for i, (now_pulses, pulses, minutes) in enumerate(
+        ((2, ext_pulses, 5), (0, max(1, ext_pulses // 2), 11), (1, ext_pulses, 30))
+    ):
+        if (now_pulses + pulses) * pulse > s.max_bolus_mU:
+            continue
+        spread.append(_event(kind="bolus", amount_mU=now_pulses * pulse,
+                             extended_mU=pulses * pulse, extended_min=minutes, source="user",
+                             id=f"x{i}"))
+        spread += _ticks(minutes // 2 if i == 2 else minutes + bolus_min)
+    spread += [_event(kind="cancel_bolus"), *_ticks(3)]
     # Robustness: malformed and unknown events must be refused, never crash the target.
     robustness: Trace = [
         _event(kind="x_unknown_kind"),
@@ -146,6 +161,7 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
     return {
         **_long_horizons(s, bolus_min),
         "robustness": robustness,
+        "extended_bolus_spread": spread,
         "limits": limits,
         "stale_cgm": stale,
         "auto_temp_outlives_cgm": auto_temp,

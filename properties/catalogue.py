@@ -9,6 +9,7 @@ from .alarms import (
     RestartPersists,
     StoppingAlarmsLatch,
 )
+from .answers import AnswerMatchesRequest
 from .contracts import CalculatorContracts, ContractProperty, WindowContracts
 from .delivery import (
     AutoOff,
@@ -22,6 +23,7 @@ from .delivery import (
     SuspendTooLong,
 )
 from .dose import AutoBolusIobCap, DailyTotal, MaxBasal, MaxBolus, WholePulses
+from .extended import ExtendedBolusEven
 from .glucose import (
     AutomationNeedsFreshCgm,
     AutomationRefusedWhenLow,
@@ -31,6 +33,7 @@ from .glucose import (
 )
 from .observer import Property
 from .requiring import (
+    AlarmAcknowledged,
     AlarmsOnlyWithCause,
     AutoTempBasalEndsOnStaleCgm,
     AutoTempBasalIobCap,
@@ -51,6 +54,7 @@ _CLASSES: tuple[type[Property], ...] = (
     AutoTempBasalIobCap,
     WholePulses,
     BolusNotStacked,
+    ExtendedBolusEven,
     AutomationNeedsFreshCgm,
     AutomationRefusedWhenLow,
     LowGlucoseSuspend,
@@ -76,6 +80,8 @@ _CLASSES: tuple[type[Property], ...] = (
     AutoTempBasalEndsOnStaleCgm,
     SuspendTooLongOnlyWhenDue,
     AlarmsOnlyWithCause,
+    AlarmAcknowledged,
+    AnswerMatchesRequest,
 )
 
 

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import PPM, State, pad_schedule
-from pumpproof.pump_model.codes import ALARMS, reason_code
+from pumpproof.pump_model.codes import ALARMS, KINDS, REASONS, STOPPING_ALARMS, reason_code
 from pumpproof.pump_model.logic import (
     and_,
     div_const,
@@ -44,7 +44,7 @@ from pumpproof.pump_model.logic import (
 )
 
 from .definitions import DAY_MIN
-from .observer import Check, Context, Property, StepView
+from .observer import Check, Context, Property, StepView, describe_request
 from .trackers import (
     CGM_INIT,
     RUNNING,
@@ -64,9 +64,11 @@ from .trackers import (
     observer_iob_ppm,
     pump_mode,
     rings_agree,
+    user_interaction,
 )
 
 __all__ = [
+    "AlarmAcknowledged",
     "AlarmsOnlyWithCause",
     "AutoTempBasalEndsOnStaleCgm",
     "AutoTempBasalIobCap",
@@ -317,7 +319,7 @@ class ValidBolusAccepted(Property):
 class SuspendTooLongOnlyWhenDue(Property):
     id = "P-ALARM-SUSPEND-TOO-LONG-DUE"
     title = "suspend_too_long is active only after more than max_suspend_min minutes suspended"
-    requirements = ("REQ-ALARM-6",)
+    requirements = ("REQ-ALARM-6", "REQ-HF-2")
     trigger = "steps that end suspended"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
@@ -344,62 +346,111 @@ class SuspendTooLongOnlyWhenDue(Property):
         return [or_(not_(eq(pump_mode(pump), SUSPENDED)), eq(since, pump.suspend_since))]
 
 
-_USER_KINDS = ("bolus", "temp_basal", "suspend", "resume")
-_INTERACTION_KINDS = (
-    "cancel_bolus", "cancel_temp_basal", "set_basal_schedule", "set_clock", "fill", "ack_alarm",
+_FAULT_CAUSES = (  # stopping alarm, the fault that raises it, the fault that repairs it
+    ("occlusion", "occlusion", "occlusion_cleared"),
+    ("battery_depleted", "battery_depleted", "battery_replaced"),
+    ("motor", "motor", "motor_cleared"),
 )
+_CAUSES_INIT = (False, False, False, 0)  # the three faults present; last user interaction
+
+
+def _causes_after(ctx: Context, memory: tuple[Any, ...], view: StepView
+                  ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Each stopping alarm's cause after this step, from the faults injected and repaired,
+    the reservoir shown and the minute of the latest user interaction (R5, R6, R8, R9)."""
+    *faults, last = memory
+    faults = [
+        and_(or_(present, fault_event(view, raised)), not_(fault_event(view, repaired)))
+        for present, (_, raised, repaired) in zip(faults, _FAULT_CAUSES, strict=True)
+    ]
+    last = ite(user_interaction(view), view.after.t, last)
+    s = ctx.params.settings
+    after = view.after
+    auto_off_due = False if s.auto_off_min == 0 else after.t - last >= s.auto_off_min
+    causes = {name: present for (name, _, _), present in zip(_FAULT_CAUSES, faults, strict=True)}
+    causes["reservoir_empty"] = after.reservoir_mU < s.pulse_mU
+    causes["auto_off"] = auto_off_due
+    return (*faults, last), causes
+
+
+def _causes_lemmas(pump: State, memory: tuple[Any, ...]) -> list[Any]:
+    occluded, depleted, motor, last = memory
+    return [
+        eq(occluded, pump.occluded),
+        eq(depleted, pump.battery_depleted),
+        eq(motor, pump.motor_fault),
+        eq(last, pump.last_interaction),
+    ]
 
 
 class AlarmsOnlyWithCause(Property):
     id = "P-ALARM-STOP-CAUSE"
     title = "A stopping alarm is raised only when its cause is present"
-    requirements = ("REQ-ALARM-6",)
+    requirements = ("REQ-ALARM-6", "REQ-HF-2")
     trigger = "steps that raise a stopping alarm"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
-        # (occlusion fault, battery depleted, motor fault, minute of the last user interaction)
-        return (False, False, False, 0)
+        return _CAUSES_INIT
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
-        occluded, depleted, motor, last = memory
-        r = view.request
-        s = ctx.params.settings
-        occluded = and_(or_(occluded, fault_event(view, "occlusion")),
-                        not_(fault_event(view, "occlusion_cleared")))
-        depleted = and_(or_(depleted, fault_event(view, "battery_depleted")),
-                        not_(fault_event(view, "battery_replaced")))
-        motor = and_(or_(motor, fault_event(view, "motor")),
-                     not_(fault_event(view, "motor_cleared")))
-        well_formed = not_(eq(view.after.reason, reason_code("bad_request")))
-        by_user = and_(not_(r.auto), or_(*(is_kind(view, k) for k in _USER_KINDS)))
-        interaction = and_(
-            well_formed, or_(by_user, *(is_kind(view, k) for k in _INTERACTION_KINDS))
-        )
-        last = ite(interaction, view.after.t, last)
-        after = view.after
-        auto_off_due = (
-            False if s.auto_off_min == 0 else after.t - last >= s.auto_off_min
-        )
-        causes = {
-            "occlusion": occluded,
-            "reservoir_empty": after.reservoir_mU < s.pulse_mU,
-            "battery_depleted": depleted,
-            "motor": motor,
-            "auto_off": auto_off_due,
-        }
-        raised = [and_(not_(alarm(view.before, name)), alarm(after, name)) for name in causes]
+        memory, causes = _causes_after(ctx, memory, view)
+        raised = [and_(not_(alarm(view.before, name)), alarm(view.after, name))
+                  for name in causes]
         checks = [or_(not_(rise), cause)
                   for rise, cause in zip(raised, causes.values(), strict=True)]
-        return Check((occluded, depleted, motor, last), and_(*checks), or_(*raised))
+        return Check(memory, and_(*checks), or_(*raised))
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
-        occluded, depleted, motor, last = memory
-        return [
-            eq(occluded, pump.occluded),
-            eq(depleted, pump.battery_depleted),
-            eq(motor, pump.motor_fault),
-            eq(last, pump.last_interaction),
-        ]
+        return _causes_lemmas(pump, memory)
+
+
+class AlarmAcknowledged(Property):
+    id = "P-HF-ALARM-ACK"
+    title = ("An acknowledgement of an active stopping alarm or suspend_too_long is accepted, "
+             "and an acknowledged stopping alarm whose cause is gone is no longer active")
+    requirements = ("REQ-HF-2",)
+    trigger = ("acknowledgements of active alarms, and steps where an acknowledged alarm's "
+               "cause is gone")
+    # Acknowledging an alarm that is not active is accepted by the protocol (S11), but a
+    # target that refuses it harms no one: a conformance note, not this property's concern.
+
+    def init(self, ctx: Context) -> tuple[Any, ...]:
+        # (causes memory, acknowledged while active: one flag per stopping alarm)
+        return (_CAUSES_INIT, (False,) * len(STOPPING_ALARMS))
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        causes_memory, acked = memory
+        causes_memory, causes = _causes_after(ctx, causes_memory, view)
+        before, after = view.before, view.after
+        ack = is_kind(view, "ack_alarm")
+
+        def acks(name: str) -> Any:
+            return and_(ack, eq(view.request.code, ALARMS.index(name)))
+
+        of_active = or_(*(and_(acks(name), alarm(before, name))
+                          for name in (*STOPPING_ALARMS, "suspend_too_long")))
+        checks, due, new_acked = [or_(not_(of_active), after.accepted)], [of_active], []
+        for name, was_acked in zip(STOPPING_ALARMS, acked, strict=True):
+            acked_now = and_(alarm(before, name), or_(was_acked, acks(name)))
+            should_clear = and_(acked_now, not_(causes[name]))
+            checks.append(or_(not_(should_clear), not_(alarm(after, name))))
+            due.append(should_clear)
+            new_acked.append(and_(acked_now, alarm(after, name)))
+        return Check((causes_memory, tuple(new_acked)), and_(*checks), or_(*due))
+
+    def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
+        causes_memory, acked = memory
+        return [*_causes_lemmas(pump, causes_memory),
+                *(eq(mine, theirs) for mine, theirs in zip(acked, pump.acked, strict=True))]
+
+    def explain(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> str:
+        what = describe_request(ctx, view.request)
+        if KINDS[view.request.kind] == "ack_alarm" and not view.after.accepted:
+            return (f"{what} of an active alarm was refused ({REASONS[view.after.reason]}); "
+                    "it must be accepted")
+        still = ", ".join(name for name in STOPPING_ALARMS if alarm(view.after, name))
+        return (f"after {what} at t={view.after.t}, {still} stayed active although it was "
+                "acknowledged and its cause is gone")
 
 
 # -- basal as programmed; automation within its IOB cap -------------------------------------

@@ -65,6 +65,7 @@ __all__ = [
     "iob_ppm",
     "mode_of",
     "observe",
+    "select_state",
     "step",
 ]
 
@@ -198,19 +199,19 @@ def _first_reason(checks: Sequence[tuple[Bool, str]]) -> Int:
     return reason
 
 
-def _select(cond: Bool, then: Any, other: Any) -> Any:
+def select_state(cond: Bool, then: Any, other: Any) -> Any:
     """``ite`` on whole states (field by field) and on nested tuples."""
     if is_concrete(cond):
         return then if cond else other
     if isinstance(then, State):
         return State(
             **{
-                f.name: _select(cond, getattr(then, f.name), getattr(other, f.name))
+                f.name: select_state(cond, getattr(then, f.name), getattr(other, f.name))
                 for f in fields(State)
             }
         )
     if isinstance(then, tuple):
-        return tuple(_select(cond, a, b) for a, b in zip(then, other, strict=True))
+        return tuple(select_state(cond, a, b) for a, b in zip(then, other, strict=True))
     return ite(cond, then, other)
 
 
@@ -317,8 +318,8 @@ def _bolus(params: Params, s: State, r: Request) -> Outcome:
         ext_acc=0,
     )
     well_formed = not_(malformed)
-    new = _select(accepted, started, s)
-    new = new.replace(seen_ids=_select(well_formed, set_add(s.seen_ids, r.id_key), s.seen_ids))
+    new = select_state(accepted, started, s)
+    new = new.replace(seen_ids=select_state(well_formed, set_add(s.seen_ids, r.id_key), s.seen_ids))
     new = _interaction(new, and_(well_formed, not_(auto)))
     return Outcome(new, reason=reason)
 
@@ -349,8 +350,8 @@ def _temp_basal(params: Params, s: State, r: Request) -> Outcome:
         temp_auto=r.auto,
     )
     well_formed = not_(malformed)
-    new = _select(accepted, started, s)
-    new = new.replace(seen_ids=_select(well_formed, set_add(s.seen_ids, r.id_key), s.seen_ids))
+    new = select_state(accepted, started, s)
+    new = new.replace(seen_ids=select_state(well_formed, set_add(s.seen_ids, r.id_key), s.seen_ids))
     new = _interaction(new, and_(well_formed, not_(r.auto)))
     return Outcome(new, reason=reason)
 
@@ -371,7 +372,7 @@ def _set_schedule(params: Params, s: State, r: Request) -> Outcome:
         )
     )
     reason = _first_reason([(too_high, "exceeds_max_basal")])
-    new = _select(eq(reason, NONE), s.replace(schedule=r.schedule), s)
+    new = select_state(eq(reason, NONE), s.replace(schedule=r.schedule), s)
     return Outcome(_interaction(new, True), reason=reason)
 
 
@@ -391,7 +392,7 @@ def _resume(params: Params, s: State, r: Request) -> Outcome:
             (and_(adds_insulin, cgm_low(params, s)), "low_glucose"),
         ]
     )
-    new = _select(eq(reason, NONE), s.replace(suspended=False), s)
+    new = select_state(eq(reason, NONE), s.replace(suspended=False), s)
     return Outcome(_interaction(new, not_(r.auto)), reason=reason)
 
 
@@ -400,14 +401,14 @@ def _cgm(params: Params, s: State, r: Request) -> Outcome:
     malformed = or_(r.glucose_mg_dL < low, r.glucose_mg_dL > high)
     reason = _first_reason([(malformed, "bad_request")])
     reading = s.replace(cgm_seen=True, cgm_mg_dL=r.glucose_mg_dL, cgm_t=s.t)
-    return Outcome(_select(eq(reason, NONE), reading, s), reason=reason)
+    return Outcome(select_state(eq(reason, NONE), reading, s), reason=reason)
 
 
 def _set_clock(params: Params, s: State, r: Request) -> Outcome:
     malformed = or_(r.offset_min < -MAX_CLOCK_OFFSET_MIN, r.offset_min > MAX_CLOCK_OFFSET_MIN)
     reason = _first_reason([(malformed, "bad_request")])
     ok = eq(reason, NONE)
-    new = _select(ok, s.replace(offset_min=r.offset_min), s)
+    new = select_state(ok, s.replace(offset_min=r.offset_min), s)
     return Outcome(_interaction(new, ok), reason=reason)
 
 
@@ -422,7 +423,7 @@ def _fill(params: Params, s: State, r: Request) -> Outcome:
         ]
     )
     ok = eq(reason, NONE)
-    new = _select(ok, s.replace(reservoir_mU=r.reservoir_mU), s)
+    new = select_state(ok, s.replace(reservoir_mU=r.reservoir_mU), s)
     return Outcome(_interaction(new, r.reservoir_mU >= 0), reason=reason)
 
 
@@ -612,7 +613,7 @@ def _merge(params: Params, state: State, request: Request, rules: Rules) -> Outc
             continue
         is_kind = eq(request.kind, kind_code(name))
         merged = Outcome(
-            state=_select(is_kind, outcome.state, merged.state),
+            state=select_state(is_kind, outcome.state, merged.state),
             delivered_mU=ite(is_kind, outcome.delivered_mU, merged.delivered_mU),
             reason=ite(is_kind, outcome.reason, merged.reason),
             occlusion_detected=ite(is_kind, outcome.occlusion_detected, merged.occlusion_detected),

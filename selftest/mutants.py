@@ -17,10 +17,24 @@ from typing import Any
 
 import z3
 
-from pumpproof.pump_model import FAULTS, REFERENCE, Params, Request, Rules, State
+from pumpproof.pump_model import (
+    FAULTS,
+    REFERENCE,
+    Params,
+    Request,
+    Rules,
+    State,
+)
 from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, min_, not_, or_, set_add
-from pumpproof.pump_model.transition import RUNNING, Handler, Outcome, cgm_fresh, mode_of
+from pumpproof.pump_model.transition import (
+    RUNNING,
+    Handler,
+    Outcome,
+    cgm_fresh,
+    mode_of,
+    select_state,
+)
 
 __all__ = ["MUTANTS", "Mutant"]
 
@@ -308,6 +322,51 @@ def _basal_rounded_each_minute(original: Handler) -> Handler:
     return mutant
 
 
+def _ack_not_recorded(original: Handler) -> Handler:
+    """An acknowledgement is answered but not stored: a stopping alarm never clears."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        return dataclasses.replace(outcome, state=outcome.state.replace(acked=state.acked))
+
+    return mutant
+
+
+def _ack_refused_while_stopped(original: Handler) -> Handler:
+    """Acknowledgements are refused while the pump is stopped (the UI locked in the alarm
+    screen): a stopping alarm can never be cleared."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        stopped = or_(*state.latched)
+        return dataclasses.replace(
+            outcome, state=select_state(stopped, state, outcome.state),
+            reason=ite(stopped, reason_code("stopped"), outcome.reason))
+
+    return mutant
+
+
+def _extended_over_half_the_minutes(original: Handler) -> Handler:
+    """The extended part is spread over half its minutes (minutes read as half-hours / 2)."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        halved = ite(request.extended_min > 1, div_const(request.extended_min, 2),
+                     request.extended_min)
+        return original(params, state, dataclasses.replace(request, extended_min=halved))
+
+    return mutant
+
+
+def _restart_takes_a_minute(original: Handler) -> Handler:
+    """A restart answers one minute later (the reboot's minute), as no event may."""
+
+    def mutant(params: Params, state: State, request: Request) -> Outcome:
+        outcome = original(params, state, request)
+        return dataclasses.replace(outcome, state=outcome.state.replace(t=outcome.state.t + 1))
+
+    return mutant
+
+
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("max_bolus_off_by_one", "P-DOSE-MAX-BOLUS",
            "accepts a bolus one pulse above max_bolus_mU",
@@ -436,6 +495,18 @@ MUTANTS: tuple[Mutant, ...] = (
            "the temp-basal IOB withholding dropped (max_iob_mU ignored in the tick)",
            _handler_sees("auto_temp_iob_withholding_dropped", "tick",
                          lambda s: {"max_iob_mU": 10**9})),
+    Mutant("ack_not_recorded", "P-HF-ALARM-ACK",
+           "an acknowledgement is not stored, so a stopping alarm never clears",
+           _handlers("ack_not_recorded", ack_alarm=_ack_not_recorded)),
+    Mutant("ack_refused_while_stopped", "P-HF-ALARM-ACK",
+           "acknowledgements refused while the pump is stopped (an alarm can never clear)",
+           _handlers("ack_refused_while_stopped", ack_alarm=_ack_refused_while_stopped)),
+    Mutant("extended_over_half_the_minutes", "P-ALG-EXTENDED-EVEN",
+           "the extended part is delivered over half its minutes",
+           _handlers("extended_over_half_the_minutes", bolus=_extended_over_half_the_minutes)),
+    Mutant("restart_takes_a_minute", "P-COMM-ANSWER-STEP",
+           "a restart is answered one minute later, so time moves on an event",
+           _handlers("restart_takes_a_minute", restart=_restart_takes_a_minute)),
     Mutant("calculator_uncapped", "P-HYPO-CALCULATOR",
            "the calculator forgets the max-bolus cap", None,
            ("pumpproof.selftest.contract_mutants.suggest_bolus_uncapped",)),

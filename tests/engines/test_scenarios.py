@@ -19,7 +19,7 @@ def test_every_scenario_is_named_and_made_of_protocol_requests() -> None:
     scenarios = directed_scenarios(S)
     assert {"robustness", "limits", "daily_total", "daily_total_across_midnight", "iob_cap",
             "occlusion", "quiet_user", "low_glucose", "empty_reservoir", "stale_cgm",
-            "auto_temp_outlives_cgm",
+            "auto_temp_outlives_cgm", "extended_bolus_spread",
             "daily_total_last_hour", "daily_total_across_restarts",
             "automation_unattended_until_auto_off", "iob_one_pulse_over"} == set(scenarios)
     for name, trace in scenarios.items():

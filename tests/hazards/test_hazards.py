@@ -36,7 +36,7 @@ def test_prior_analysis_writes_json_svg_and_mef(tmp_path: Path) -> None:
         assert again.p_top == pytest.approx(tree["p_top"], rel=1e-12)
         assert tree["p_top"] < tree["p_top_before_controls"]
     kinds = {g["kind"] for g in data["gaps"]}
-    assert "requirement_without_property" in kinds  # real gaps are reported, not hidden
+    assert "control_not_in_fault_tree" in kinds  # real gaps are reported, not hidden
 
 
 def test_proved_controls_lower_risk_and_a_violation_makes_it_unacceptable(tmp_path: Path) -> None:

@@ -96,6 +96,25 @@ CASES: dict[str, tuple[list[dict[str, Any]], str]] = {
          event(kind="fault", fault="battery_depleted"), *ticks(3)],
         "low_battery_depletes",
     ),
+    "P-HF-ALARM-ACK": (
+        [event(kind="fault", fault="motor"), *ticks(2),
+         event(kind="ack_alarm", code="motor"), *ticks(2),  # cause present: stays
+         event(kind="fault", fault="motor_cleared"), *ticks(2),  # acknowledged: clears
+         event(kind="resume", source="user"), *ticks(2)],
+        "ack_not_recorded",
+    ),
+    "P-ALG-EXTENDED-EVEN": (
+        [event(kind="temp_basal", rate_mU_per_h=0, duration_min=120, source="user", id="z"),
+         event(kind="bolus", amount_mU=2 * PULSE, extended_mU=7 * PULSE, extended_min=5,
+               source="user", id="x1"), *ticks(8),
+         event(kind="bolus", amount_mU=0, extended_mU=3 * PULSE, extended_min=10,
+               source="user", id="x2"), *ticks(12)],
+        "extended_over_half_the_minutes",
+    ),
+    "P-COMM-ANSWER-STEP": (
+        [*ticks(3), event(kind="restart"), *ticks(2)],
+        "restart_takes_a_minute",
+    ),
     "P-DOSE-AUTO-TEMP-IOB": (
         [*user_boluses_to_iob_cap(), event(kind="cgm", glucose_mg_dL=180),
          event(kind="temp_basal", rate_mU_per_h=S.max_basal_rate_mU_per_h, duration_min=120,
@@ -165,11 +184,19 @@ def test_auto_off_and_an_empty_reservoir_are_due_alarms() -> None:
         assert not replay_violates(prop, PARAMS, trace)
 
 
-def test_requirement_gaps_of_dose_4_and_cgm_2_are_closed() -> None:
+def test_every_proof_or_fuzz_requirement_has_a_property() -> None:
     links = {p.id: p.requirements for p in all_properties()}
     open_gaps = {g.item for g in gaps(SPEC, links) if g.kind == "requirement_without_property"}
-    assert "REQ-DOSE-4" not in open_gaps
-    assert "REQ-CGM-2" not in open_gaps
+    assert open_gaps == set()
+    by_requirement = {r: [p for p, reqs in links.items() if r in reqs]
+                      for r in ("REQ-COMM-2", "REQ-HF-2", "REQ-ALG-2", "REQ-DOSE-4", "REQ-CGM-2")}
+    assert "P-COMM-ANSWER-STEP" in by_requirement["REQ-COMM-2"]
+    assert "P-HF-ALARM-ACK" in by_requirement["REQ-HF-2"]
+    assert "P-ALG-EXTENDED-EVEN" in by_requirement["REQ-ALG-2"]
+    # and a requirement whose only property is gone is reported
+    links.pop("P-COMM-ANSWER-STEP")
+    assert {g.item for g in gaps(SPEC, links)
+            if g.kind == "requirement_without_property"} == {"REQ-COMM-2"}
     assert "REQ-DOSE-4" in by_id("P-DOSE-AUTO-TEMP-IOB").requirements
     assert "REQ-CGM-2" in by_id("P-CGM-AUTO-TEMP-ENDS").requirements
     for prop_id in CASES:
@@ -178,7 +205,9 @@ def test_requirement_gaps_of_dose_4_and_cgm_2_are_closed() -> None:
 
 
 _PROVED = ("P-HF-SUSPEND-RESUME", "P-DKA-TEMP-BASAL-ACCEPTED", "P-CGM-AUTO-TEMP-ENDS",
-           "P-ALARM-SUSPEND-TOO-LONG-DUE", "P-ALARM-STOP-CAUSE")
+           "P-ALARM-SUSPEND-TOO-LONG-DUE", "P-ALARM-STOP-CAUSE", "P-HF-ALARM-ACK",
+           "P-COMM-ANSWER-STEP")
+_SEARCHED = ("P-DKA-BOLUS-ACCEPTED", "P-ALG-EXTENDED-EVEN")  # BMC and fuzzing
 _BRESENHAM = ("P-DOSE-AUTO-TEMP-IOB", "P-DKA-BASAL-DELIVERED")
 
 
@@ -211,4 +240,38 @@ def test_the_bolus_property_is_searched_by_bmc_not_induction() -> None:
     assert bmc(prop, PARAMS, search).verdict is Verdict.PASSED
     broken = bmc(prop, PARAMS, search, rules=mutant("standard_bolus_bad_request"))
     assert broken.verdict is Verdict.VIOLATED
-    assert set(CASES) - set(_PROVED) - set(_BRESENHAM) == {"P-DKA-BOLUS-ACCEPTED"}
+    assert set(CASES) - set(_PROVED) - set(_BRESENHAM) == set(_SEARCHED)
+
+
+@pytest.mark.parametrize("prop_id", _SEARCHED)
+def test_searched_properties_find_their_mutant_by_bmc(prop_id: str) -> None:
+    prop = by_id(prop_id)
+    assert prop.prove and not prop.induction
+    _, mutant_name = CASES[prop_id]
+    search = ProofSettings(bmc_depth=3, symbolic_settings=False)
+    assert bmc(prop, PARAMS, search).verdict is Verdict.PASSED
+    assert bmc(prop, PARAMS, search, rules=mutant(mutant_name)).verdict is Verdict.VIOLATED
+
+
+def test_an_acknowledged_alarm_must_clear_once_its_cause_is_gone() -> None:
+    """The ack is accepted by the mutant, so only the clearing clause catches it."""
+    trace, _ = CASES["P-HF-ALARM-ACK"]
+    prop = by_id("P-HF-ALARM-ACK")
+    assert replay_violates(prop, PARAMS, trace, rules=mutant("ack_not_recorded"))
+    assert replay_violates(prop, PARAMS, trace, rules=mutant("ack_refused_while_stopped"))
+    # acknowledging an alarm that is not active may be refused: S11 says accept it, but a
+    # refusal harms no one (a conformance note, not a finding)
+    inactive = [event(kind="ack_alarm", code="motor"), *ticks(2)]
+    assert not replay_violates(prop, PARAMS, inactive, rules=mutant("ack_refused_while_stopped"))
+
+
+def test_an_extended_share_is_judged_only_without_basal() -> None:
+    """With basal running the minute cannot be split: no trigger, hence no verdict."""
+    trace = [event(kind="bolus", amount_mU=0, extended_mU=7 * PULSE, extended_min=5,
+                   source="user", id="x1"), *ticks(8)]
+    session = Session(PARAMS, [by_id("P-ALG-EXTENDED-EVEN")],
+                      InProcessTarget("reference", ReferencePump(SPEC)))
+    session.configure()
+    session.send_batch(trace)
+    assert S.basal_schedule[0][1] > 0
+    assert session.monitor.runs[0].triggers == 0

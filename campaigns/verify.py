@@ -43,9 +43,10 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
     induction = dataclasses.replace(settings, max_k=depth)
-    # The proof covers every valid setting; the bounded search for counterexamples runs with
-    # the spec's settings (symbolic ones make deep BMC time out), and its scope says so.
-    search = dataclasses.replace(settings, symbolic_settings=False)
+    # The proof covers every valid setting and so does the bounded search, except for the
+    # properties whose symbolic search Z3 does not finish in time: those search with the
+    # spec's settings, and the result's scope says which.
+    search = dataclasses.replace(settings, symbolic_settings=prop.bmc_symbolic_settings)
     if not prop.induction or settings.timeout_ms < prop.proof_timeout_ms:
         why = ("Z3 does not decide its inductive step" if not prop.induction else
                f"its proof needs a Z3 limit of {prop.proof_timeout_ms} ms per check "

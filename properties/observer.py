@@ -102,6 +102,10 @@ class Property:
     # the verdict depend on the machine's load, and evidence must be reproducible)
     proof_timeout_ms: ClassVar[int] = 0
     induction_depth: ClassVar[int] = 1
+    # The bounded search runs over every valid setting (symbolic, like the proofs) unless
+    # False: then with the spec's settings, and its scope says so. False only where Z3
+    # was measured not to finish the symbolic search within ci's limit.
+    bmc_symbolic_settings: ClassVar[bool] = True
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return ()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pumpproof.properties.catalogue import all_properties
 from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
 
@@ -89,6 +90,13 @@ def test_verify_is_deterministic_and_exits_zero(tmp_path: Path) -> None:
               if r["method"] == "kinduction" and r["verdict"] == "proved"]
     assert scopes and all(s["schedule_segments"] == 48 for s in scopes)
     assert all(set(s["settings"]["all valid except fixed"]) >= {"pulse_mU"} for s in scopes)
+    # the bounded search covers every valid setting too, except where the property says not
+    searched = {p["id"]: r["scope"]["settings"] for p in evidence["properties"]
+                for r in p["results"] if r["method"] == "bmc"}
+    spec_only = {prop.id for prop in all_properties() if not prop.bmc_symbolic_settings}
+    assert spec_only == {"P-DOSE-WHOLE-PULSES", "P-DKA-BASAL-DELIVERED"}
+    assert {i for i, s in searched.items() if "fixed" in s} == spec_only
+    assert all("all valid except fixed" in s for i, s in searched.items() if i not in spec_only)
     assert evidence["schema"] == "pumpproof.evidence/1"
     assert evidence["summary"]["violated"] == 0 and evidence["summary"]["unknown"] == 0
     assert len(evidence["properties"]) >= 20

@@ -46,7 +46,7 @@ def spec_as_json(spec: Spec) -> dict[str, Any]:
                 "unit": entry.unit,
                 "range": list(entry.range) if entry.range else None,
                 "description": entry.description,
-                "source": entry.source,
+                "sources": list(entry.sources),
             }
             for name, entry in spec.setting_entries.items()
         },

@@ -25,10 +25,12 @@ from pumpproof.spec import load_spec
 
 from ._args import positive_int, seed
 from ._console import Stages, console
+from ._properties import add_properties_argument, use_properties
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
     parser.add_argument("--seed", type=seed, default=0, help="fuzzing seed (default 0)")
@@ -85,6 +87,7 @@ def print_degradation(console: Console, evidence: Evidence) -> None:
 def run(args: argparse.Namespace) -> ExitCode:
     log = console(stderr=True)
     spec = load_spec(args.spec)
+    use_properties(args, spec)
     started = time.perf_counter()
     with Stages(1).stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,

@@ -3,8 +3,8 @@
 Users add properties without editing pumpproof: an installed package may declare an entry
 point in the group ``pumpproof.properties``, and ``--properties MODULE`` (a module name or a
 ``.py`` file) names one for a single command. Either resolves to a :class:`Property` subclass
-or instance, a sequence of them, a module with ``PROPERTIES``, or a function returning any of
-these. User properties follow the built-in ones, in load order, in every list below, so they
+or instance, a sequence of them, a module with ``PROPERTIES`` or ``properties()``, or a
+function returning any of these. User properties follow the built-in ones, in load order, in every list below, so they
 take part in ``verify``, ``check``, ``simulate --check``, evidence, the trace matrix and the
 selftest's counts. ``--properties`` modules are remembered in ``PUMPPROOF_PROPERTIES``, so
 worker processes load them too.
@@ -190,9 +190,11 @@ def _as_properties(obj: Any, where: str, depth: int = 0) -> list[Property]:
     if isinstance(obj, type) and issubclass(obj, Property):
         return [obj()]
     if isinstance(obj, ModuleType):
-        if not hasattr(obj, "PROPERTIES"):
-            raise UsageError(f"{where}: module {obj.__name__} has no PROPERTIES list")
-        return _as_properties(obj.PROPERTIES, where, depth + 1)
+        given = getattr(obj, "PROPERTIES", None) or getattr(obj, "properties", None)
+        if given is None:
+            raise UsageError(f"{where}: module {obj.__name__} has neither a PROPERTIES list "
+                             "nor a properties() function")
+        return _as_properties(given, where, depth + 1)
     if isinstance(obj, list | tuple):
         return [p for item in obj for p in _as_properties(item, where, depth + 1)]
     if callable(obj):

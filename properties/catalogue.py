@@ -4,10 +4,10 @@ Users add properties without editing pumpproof: an installed package may declare
 point in the group ``pumpproof.properties``, and ``--properties MODULE`` (a module name or a
 ``.py`` file) names one for a single command. Either resolves to a :class:`Property` subclass
 or instance, a sequence of them, a module with ``PROPERTIES`` or ``properties()``, or a
-function returning any of these. User properties follow the built-in ones, in load order, in every list below, so they
-take part in ``verify``, ``check``, ``simulate --check``, evidence, the trace matrix and the
-selftest's counts. ``--properties`` modules are remembered in ``PUMPPROOF_PROPERTIES``, so
-worker processes load them too.
+function returning any of these. User properties follow the built-in ones of their kind, in
+load order, so they take part in ``verify``, ``check``, ``simulate --check``, evidence, the
+trace matrix and the selftest's counts. ``--properties`` modules are remembered in
+``PUMPPROOF_PROPERTIES``, so worker processes load them too.
 """
 
 from __future__ import annotations

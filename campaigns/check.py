@@ -37,6 +37,7 @@ from pumpproof.properties.evidence import (
     TargetFailureRecord,
     TargetRun,
 )
+from pumpproof.properties.observer import Property
 from pumpproof.properties.verdicts import MethodResult
 from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec
@@ -46,7 +47,7 @@ from .evidence import evidence_json
 from .verify import fuzz_result
 
 __all__ = ["Baseline", "CheckOptions", "CheckResult", "baseline_json", "compare_baseline",
-           "run_check", "with_baseline"]
+           "run_check", "watched", "with_baseline"]
 
 ROUND_SECONDS = 10.0
 ROUND_PROFILE = FuzzProfile(examples=20, steps=60, max_tick_run=240)
@@ -62,6 +63,21 @@ class CheckOptions:
     profile: str = "ci"
     dask_address: str | None = None  # run the rounds on an existing Dask cluster
     round_profile: FuzzProfile | None = None  # overrides a round's size (tests, embedding)
+    # the ids of the properties to watch (None: every observer); the pytest plugin watches
+    # the properties its selected tests name
+    properties: tuple[str, ...] | None = None
+
+
+def watched(options: CheckOptions) -> list[Property]:
+    """The observers a check runs as monitors, in catalogue order."""
+    every = observer_properties()
+    if options.properties is None:
+        return every
+    unknown = sorted(set(options.properties) - {p.id for p in every})
+    if unknown:
+        raise UsageError(f"no observer propert{'y' if len(unknown) == 1 else 'ies'} "
+                         f"{', '.join(unknown)} (see 'pumpproof spec export --json')")
+    return [p for p in every if p.id in options.properties]
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,7 @@ def _round(args: _Job) -> FuzzOutcome:
     profile = options.round_profile or (
         ROUND_PROFILE if options.profile == "ci" else PROFILES[options.profile])
     return fuzz(
-        spec, params, observer_properties(),
+        spec, params, watched(options),
         lambda: make_target(options.target, spec, options.timeout_s),
         profile, seed,
         make_reference=lambda: ReferencePump(spec),
@@ -176,6 +192,7 @@ def run_check(
     """Run the campaign; never raises because of the target's behaviour."""
     if options.profile not in PROFILES:
         raise UsageError(f"unknown profile {options.profile!r}")
+    watched(options)  # unknown property ids are bad input, before the target starts
     started = time.perf_counter()
     deadline = time.monotonic() + options.budget_s
     # Fail fast (exit 2) on a target that names nothing or cannot even start.
@@ -215,7 +232,7 @@ def run_check(
             break
     merged = _merge(outcomes)
     evidence = tuple(PropertyEvidence.of(prop, (_fuzz_result(merged, prop.id),))
-                     for prop in observer_properties())
+                     for prop in watched(options))
     failure = None
     if merged.target_failure is not None:
         message = merged.target_failure

@@ -108,12 +108,13 @@ def replay_violates(
         chosen = Settings.from_values(messages[0]["settings"])
         params = dataclasses.replace(params, settings=chosen)
     ctx = Context(params, ctx.daily_bin_min, ctx.iob_bin_min) if ctx else Context.exact(params)
+    # Configured directly, not through ``configure``: the settings come from the run being
+    # replayed (valid under its spec, which need not be the built-in one), with the same
+    # resolution and slots.
     pump = ReferencePump(rules=rules)
-    pump.configure(params.settings.to_protocol())
     memory = prop.init(ctx)
     before = observe(params, initial_state(params), 0, reason_code(None))
-    assert pump.params is not None
-    pump.params = params  # same resolution and slots as the run being replayed
+    pump.params = params
     pump.state = initial_state(params)
     for message in messages:
         request = request_from_json(message, params)

@@ -52,10 +52,11 @@ class BasicEventRisk:
     p: float | None
     control: str | None
     properties: tuple[str, ...]
+    sources: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "p": self.p, "control": self.control,
-                "properties": list(self.properties)}
+                "properties": list(self.properties), "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ def assess(spec: Spec, property_requirements: Mapping[str, Sequence[str]],
             basic_events.append(BasicEventRisk(
                 eid, tree.basic_events[eid].label,
                 control_p[control] if control else tree.basic_events[eid].probability(),
-                control, controls[control].properties if control else ()))
+                control, controls[control].properties if control else (),
+                tree.basic_events[eid].sources))
         importance = after.importance
         trees_out.append(TreeAssessment(
             tree.id, tree.title, tree.top, after.p_top, before.p_top, after.p_rare_event,

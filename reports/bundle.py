@@ -74,6 +74,8 @@ class Bundle:
                 ],
                 "families": dict(spec.families),
                 "settings": spec.settings.to_protocol(),
+                "references": {rid: ref.model_dump(mode="json")
+                               for rid, ref in sorted(spec.references.items())},
             },
             "acceptability": (
                 {str(k): list(v) for k, v in spec.hazard_log.acceptability.items()}

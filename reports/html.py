@@ -19,6 +19,7 @@ from .views import (
     properties_by_family,
     risk_matrix,
     scope_text,
+    source_parts,
     trace_rows,
     verdict_counts,
 )
@@ -33,6 +34,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters["scope"] = scope_text
+    environment.filters["source_parts"] = source_parts
     return environment
 
 

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from pumpproof.properties.verdicts import SEVERITY
+from pumpproof.spec.references import parse_source
 
 from .bundle import BundleDocument
 
-__all__ = ["findings", "properties_by_family", "risk_matrix", "trace_rows", "verdict_counts"]
+__all__ = ["findings", "properties_by_family", "risk_matrix", "source_parts", "trace_rows",
+           "verdict_counts"]
 
 VERDICTS = tuple(v.value for v in SEVERITY)  # the one order, worst first
 
@@ -110,6 +112,23 @@ def trace_rows(bundle: BundleDocument) -> list[dict[str, Any]]:
                         "verdict": prop["verdict"] if prop else "no property",
                     })
     return rows
+
+
+def source_parts(entries: Any) -> list[dict[str, str | None]]:
+    """Each ``sources`` entry as ``{"id", "locator"}``, for a link to its reference.
+
+    An entry that is not ``ID[: locator]`` (a bundle from before references.yaml) is shown
+    whole as its id, unlinked.
+
+    >>> source_parts(["FDA-TPLC-2014: Table 3", "ISO-14971-2019"])
+    [{'id': 'FDA-TPLC-2014', 'locator': 'Table 3'}, {'id': 'ISO-14971-2019', 'locator': None}]
+    """
+    out: list[dict[str, str | None]] = []
+    for entry in entries or ():
+        parsed = parse_source(str(entry))
+        out.append({"id": parsed.id, "locator": parsed.locator} if parsed
+                   else {"id": str(entry), "locator": None})
+    return out
 
 
 def scope_text(scope: Mapping[str, Any] | None) -> str:

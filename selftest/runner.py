@@ -45,13 +45,14 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
         return MutantResult(mutant, killed, Method.CONTRACT if killed else None)
     rules = mutant.rules
     assert rules is not None
+    ranges = tuple((name, low, high) for name, (low, high) in sorted(spec.ranges.items()))
     if prop.prove:
-        proof_settings = ProofSettings(max_k=1)
+        proof_settings = ProofSettings(max_k=1, ranges=ranges)
         if prop.induction and proof_settings.timeout_ms >= prop.proof_timeout_ms:
             proof = k_induction(prop, params, proof_settings, rules=rules)
             if proof.verdict is Verdict.VIOLATED:
                 return MutantResult(mutant, True, Method.KINDUCTION)
-        search = ProofSettings(bmc_depth=3, symbolic_settings=False)
+        search = ProofSettings(bmc_depth=3, symbolic_settings=False, ranges=ranges)
         if bmc(prop, params, search, rules=rules).verdict is Verdict.VIOLATED:
             return MutantResult(mutant, True, Method.BMC)
 

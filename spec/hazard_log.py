@@ -19,6 +19,7 @@ from pydantic import Field
 
 from pumpproof.errors import SpecError
 
+from .references import Reference, source_problems
 from .strict import StrictModel, parse_model
 from .yaml_io import read_yaml
 
@@ -45,7 +46,7 @@ class RiskControl(StrictModel):
     type: Literal["design", "protective", "information"]
     requirements: tuple[str, ...] = Field(min_length=1)
     prior_failure_probability: float = Field(ge=0.0, le=1.0)
-    source: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class Cause(StrictModel):
@@ -96,7 +97,7 @@ class TreeEvent(StrictModel):
     lambda_per_h: float | None = None
     mission_time_h: float | None = None
     control: str | None = None
-    source: str | None = None
+    sources: tuple[str, ...] = ()
 
     def probability(self) -> float | None:
         """The event's own probability (None for a control event)."""
@@ -146,7 +147,8 @@ class HazardLog:
 
 
 def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
-               trees: Mapping[str, FaultTreeSpec]) -> list[str]:
+               trees: Mapping[str, FaultTreeSpec],
+               references: Mapping[str, Reference]) -> list[str]:
     problems: list[str] = []
     for name, levels in (("severity_levels", log.severity_levels),
                          ("probability_levels", log.probability_levels)):
@@ -176,12 +178,14 @@ def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
         for req in control.requirements:
             if req not in requirement_ids:
                 problems.append(f"{where}.requirements: no requirement '{req}'")
+        problems.extend(source_problems(where, control.sources, references))
     hazard_ids: set[str] = set()
     for index, hazard in enumerate(log.hazards):
         where = f"{display}: hazards[{index}] ({hazard.id})"
         if hazard.id in hazard_ids:
             problems.append(f"{where}: duplicate id")
         hazard_ids.add(hazard.id)
+        problems.extend(source_problems(where, hazard.sources, references))
         for field_name in ("severity", "probability_before", "probability_after"):
             if not 1 <= getattr(hazard, field_name) <= 5:
                 problems.append(f"{where}.{field_name}: must be a level 1–5")
@@ -200,7 +204,8 @@ def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
     return problems
 
 
-def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str]) -> list[str]:
+def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str],
+                references: Mapping[str, Reference]) -> list[str]:
     problems: list[str] = []
     names = set(tree.gates) | set(tree.basic_events)
     if set(tree.gates) & set(tree.basic_events):
@@ -221,6 +226,7 @@ def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str]) -> list[s
             problems.append(f"{where}.children: a NOT gate has exactly one child")
     for event_id, event in tree.basic_events.items():
         where = f"{display}: basic_events.{event_id}"
+        problems.extend(source_problems(where, event.sources, references))
         own = event.probability()
         if event.control is not None:
             if event.control not in controls:
@@ -232,8 +238,8 @@ def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str]) -> list[s
             problems.append(f"{where}: needs p, or lambda_per_h with mission_time_h, or control")
         elif not 0.0 <= own <= 1.0:
             problems.append(f"{where}.p: must be within [0, 1], got {own}")
-        elif event.source is None:
-            problems.append(f"{where}.source: a probability needs its source")
+        elif not event.sources:
+            problems.append(f"{where}.sources: a probability needs its sources")
     if problems:
         return problems
     # Cycles and reachability (depth-first from the top, with the path for the message).
@@ -259,8 +265,8 @@ def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str]) -> list[s
     return problems
 
 
-def load_hazard_log(spec_dir: Path, display_dir: str,
-                    requirement_ids: frozenset[str]) -> HazardLog | None:
+def load_hazard_log(spec_dir: Path, display_dir: str, requirement_ids: frozenset[str],
+                    references: Mapping[str, Reference]) -> HazardLog | None:
     """The validated hazard log, or None when the spec has no ``hazards.yaml``."""
     path = spec_dir / "hazards.yaml"
     if not path.exists():
@@ -281,10 +287,10 @@ def load_hazard_log(spec_dir: Path, display_dir: str,
         parsed_trees.append((tree_display, tree))
         files.append(f"fault_trees/{tree_path.name}")
     log = parse_model(HazardsFile, display, read_yaml(path, display))
-    problems.extend(_check_log(display, log, requirement_ids, trees))
+    problems.extend(_check_log(display, log, requirement_ids, trees, references))
     controls = {c.id for c in log.risk_controls}
     for tree_display, tree in parsed_trees:
-        problems.extend(_check_tree(tree_display, tree, controls))
+        problems.extend(_check_tree(tree_display, tree, controls, references))
     if problems:
         raise SpecError(problems)
     return HazardLog(

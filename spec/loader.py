@@ -3,7 +3,8 @@
 Phases (each adds the file and item to its problems, and all problems of a phase are
 reported together): ``read`` (strict YAML) → ``parse`` (schemas) → ``check_settings``
 (types, hard ranges, protocol consistency) → ``check_requirements`` (unique ids,
-known families, settings that exist). After this, analyses trust the :class:`Spec`.
+known families, settings that exist) → ``check_sources`` (every ``sources`` entry names a
+reference of ``references.yaml``). After this, analyses trust the :class:`Spec`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from pumpproof.errors import SpecError
 
 from .hazard_log import HazardLog, load_hazard_log
+from .references import Reference, ReferencesFile, source_problems
 from .schema import PumpFile, Requirement, RequirementsFile, SettingEntry
 from .settings import SETTING_NAMES, Settings, settings_problems
 from .strict import parse_model
@@ -24,7 +26,7 @@ from .yaml_io import read_yaml
 
 __all__ = ["SPEC_FILES", "Spec", "default_spec_dir", "load_spec"]
 
-SPEC_FILES = ("pump.yaml", "requirements.yaml")
+SPEC_FILES = ("pump.yaml", "requirements.yaml", "references.yaml")
 
 
 def default_spec_dir() -> Path:
@@ -48,6 +50,8 @@ class Spec:
     hazard_log: HazardLog | None = None
     # line of each requirement's ``id:`` in requirements.yaml (for SARIF locations)
     requirement_lines: Mapping[str, int] = field(default_factory=dict)
+    # the works cited by every ``sources`` entry (references.yaml), by id
+    references: Mapping[str, Reference] = field(default_factory=dict)
 
     def requirement(self, req_id: str) -> Requirement:
         """The requirement with this id (KeyError if none)."""
@@ -113,6 +117,19 @@ def _check_requirements(display: str, reqs: RequirementsFile) -> None:
         raise SpecError(problems)
 
 
+def _check_sources(pump_display: str, pump: PumpFile, reqs_display: str,
+                   reqs: RequirementsFile, references: Mapping[str, Reference]) -> None:
+    problems: list[str] = []
+    for name, entry in pump.settings.items():
+        problems.extend(source_problems(f"{pump_display}: settings.{name}", entry.sources,
+                                        references))
+    for index, req in enumerate(reqs.requirements):
+        problems.extend(source_problems(f"{reqs_display}: requirements[{index}] ({req.id})",
+                                        req.sources, references))
+    if problems:
+        raise SpecError(problems)
+
+
 def _hashes(directory: Path, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
     return tuple(
         (name, hashlib.sha256((directory / name).read_bytes()).hexdigest()) for name in names
@@ -146,8 +163,12 @@ def load_spec(directory: Path | str | None = None) -> Spec:
     reqs: RequirementsFile = parse_model(RequirementsFile, reqs_display, reqs_raw)
     settings, ranges = _check_settings(pump_display, pump)
     _check_requirements(reqs_display, reqs)
+    refs_display = f"{shown}/references.yaml"
+    refs: ReferencesFile = parse_model(
+        ReferencesFile, refs_display, read_yaml(spec_dir / "references.yaml", refs_display))
+    _check_sources(pump_display, pump, reqs_display, reqs, refs.references)
     requirement_ids = frozenset(r.id for r in reqs.requirements)
-    hazard_log = load_hazard_log(spec_dir, shown, requirement_ids)
+    hazard_log = load_hazard_log(spec_dir, shown, requirement_ids, refs.references)
     files = SPEC_FILES + (hazard_log.files if hazard_log else ())
     return Spec(
         directory=spec_dir,
@@ -161,4 +182,5 @@ def load_spec(directory: Path | str | None = None) -> Spec:
         file_hashes=_hashes(spec_dir, files),
         hazard_log=hazard_log,
         requirement_lines=_requirement_lines(spec_dir / "requirements.yaml"),
+        references=dict(refs.references),
     )

@@ -28,13 +28,13 @@ _REQ_ID = re.compile(r"^REQ-([A-Z]+)-([0-9]+)$")
 
 
 class SettingEntry(StrictModel):
-    """One setting in ``pump.yaml``: its value, unit, hard range and source."""
+    """One setting in ``pump.yaml``: its value, unit, hard range and sources."""
 
     value: int | list[list[int]]
     unit: str = Field(min_length=1)
     range: tuple[int, int] | None = None
     description: str = Field(min_length=1)
-    source: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
 
 
 class PumpFile(StrictModel):

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_SCHEDULE_SEGMENTS",
     "MINUTES_PER_DAY",
     "SETTING_NAMES",
+    "UNKNOWN_SETTING",
     "Settings",
     "settings_problems",
 ]
@@ -123,6 +124,15 @@ def schedule_problems(schedule: Any, max_basal_rate_mU_per_h: int | None) -> lis
     return problems
 
 
+#: Why an unknown setting is refused (the loader and ``configure`` both say it).
+UNKNOWN_SETTING = (
+    "unknown setting: target protocol v1 fixes the set of settings (docs/protocol.md §4, S8), "
+    "so every pump, proof and property reads the same ones, and a misspelt name never leaves "
+    "a limit silently at a default; a spec cannot add one. Express a pump-specific limit as "
+    "your own property instead (README, 'Your own pump')"
+)
+
+
 def settings_problems(
     values: Any, ranges: Mapping[str, tuple[int, int]] | None = None
 ) -> list[tuple[str, str]]:
@@ -142,7 +152,7 @@ def settings_problems(
             problems.append((name, "missing"))
     for name in values:
         if name not in SETTING_NAMES:
-            problems.append((str(name), "unknown setting"))
+            problems.append((str(name), UNKNOWN_SETTING))
     ints: dict[str, int] = {}
     for name in INT_SETTINGS:
         if name not in values:

@@ -91,6 +91,7 @@ def test_html_links_resolve_and_it_is_self_contained(campaign: Path) -> None:
     parser.feed(html)
     internal = [link[1:] for link in parser.links if link.startswith("#")]
     assert internal and not [i for i in internal if i not in parser.ids]
+    assert any(i.startswith("ref-") for i in internal)  # sources link to their references
     assert all(not link.startswith("http") for link in parser.links)
     assert parser.scripts == 0
     assert all(img.get("alt") and str(img.get("src")).startswith("data:image/svg+xml")
@@ -106,6 +107,8 @@ def _hostile_bundle(campaign: Path) -> dict[str, object]:
     bundle["evidence"]["properties"][0]["title"] = evil
     bundle["hazards"]["hazards"][0]["hazard"] = evil_img
     bundle["hazards"]["gaps"].append({"kind": "x", "item": evil, "message": evil_img})
+    bundle["spec"]["requirements"][0]["sources"] = [f"ISO-14971-2019: {evil}", evil_img]
+    bundle["hazards"]["fault_trees"][0]["basic_events"][0]["sources"] = [evil_img]
     return bundle
 
 

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from pumpproof.engines.replay import Replay, ReplayedViolation, TraceMonitor, replay
 from pumpproof.errors import TargetFailure
-from pumpproof.properties.catalogue import observer_properties
+from pumpproof.properties.catalogue import observer_properties, property_modules
 from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
@@ -33,6 +33,8 @@ def replay_command(trace: Path | str, target: str, spec_dir: str | None = None,
     words = ["pumpproof", "simulate", str(trace), "--target", target, "--check"]
     if spec_dir:
         words += ["--spec", spec_dir]
+    for module in property_modules():  # a user property replays with its module loaded
+        words += ["--properties", module]
     if timeout_s is not None and timeout_s != 5.0:
         words += ["--timeout", f"{timeout_s:g}"]
     return shlex.join(words)

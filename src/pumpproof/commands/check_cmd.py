@@ -35,6 +35,7 @@ from pumpproof.spec import Spec, load_spec
 from ._args import positive_int, seconds, seed
 from ._console import Stages, console
 from ._findings import print_findings
+from ._properties import add_properties_argument, use_properties
 from .verify_cmd import write_outputs
 
 
@@ -54,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict-conformance", action="store_true",
                         help="fail the gate on differences from the reference model")
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
     parser.add_argument("--out", default="pumpproof-check", help="output directory")
 
 
@@ -62,6 +64,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         return _usage("give exactly one of --target and --target-cmd")
     target = args.target or f"cmd:{args.target_cmd}"
     spec = load_spec(args.spec)
+    use_properties(args, spec)
     baseline = Baseline.load(args.baseline) if args.baseline else None
     options = CheckOptions(target=target, budget_s=args.budget, seed=args.seed,
                            workers=args.workers, timeout_s=args.timeout, dask_address=args.dask)

@@ -23,10 +23,13 @@ from pumpproof.properties.evidence import Evidence
 from pumpproof.spec import Spec, load_spec
 from pumpproof.spec.hazard_log import HazardLog
 
+from ._properties import add_properties_argument, use_properties
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--evidence", help="evidence.json from verify or check")
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
     parser.add_argument("--out", default="pumpproof-hazards", help="output directory")
 
 
@@ -78,6 +81,7 @@ def analyse_hazards(spec: Spec, evidence: Evidence | None,
 def run(args: argparse.Namespace) -> ExitCode:
     out = Path(args.out)
     spec = load_spec(args.spec)
+    use_properties(args, spec)
     _hazard_log(spec)  # before reading the evidence, as a reviewer would
     evidence = load_evidence(args.evidence) if args.evidence else None
     result, _ = analyse_hazards(spec, evidence, out)

@@ -28,6 +28,7 @@ from pumpproof.spec import load_spec
 
 from ._args import positive_int, seconds, seed
 from ._console import Stages, console
+from ._properties import add_properties_argument, use_properties
 from .check_cmd import print_target_findings
 from .hazards_cmd import analyse_hazards
 from .verify_cmd import exit_code, print_summary, write_outputs
@@ -38,6 +39,7 @@ REPORTS = {"html": "report.html", "md": "report.md", "junit": "junit.xml",
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
     parser.add_argument("--target", action="append", default=[],
                         help="also check this target (repeatable): py:… or cmd:…")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     out = Path(args.out)
     started = time.perf_counter()
     spec = load_spec(args.spec)
+    use_properties(args, spec)
     stages = Stages(2 + len(args.target))
     with stages.stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,

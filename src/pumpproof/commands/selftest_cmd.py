@@ -17,16 +17,19 @@ from pumpproof.spec import load_spec
 
 from ._args import seed
 from ._console import Stages, console
+from ._properties import add_properties_argument, use_properties
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
     parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--json", action="store_true", help="print only the JSON summary")
 
 
 def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.spec)
+    use_properties(args, spec)
     with Stages(1).stage("selftest: every mutant against its property") as update:
         results = selftest(spec, seed=args.seed, progress=update)
     summary = selftest_summary(results)

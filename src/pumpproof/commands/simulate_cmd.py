@@ -30,11 +30,13 @@ from pumpproof.targets import TargetFailure, make_target
 from ._args import seconds
 from ._console import console
 from ._findings import finding_lines, replay_command
+from ._properties import add_properties_argument, use_properties
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="requests: JSON lines, or a YAML list (- for stdin)")
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
     parser.add_argument("--table", action="store_true", help="print a readable table")
     parser.add_argument("--target", default="reference",
                         help="reference (default) | py:module:Factory | cmd:COMMAND")
@@ -70,6 +72,7 @@ def read_requests(path: str) -> list[Any]:
 
 def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.spec)
+    use_properties(args, spec)
     requests = read_requests(args.file)
     try:
         target = make_target(args.target, spec, args.timeout)

@@ -46,7 +46,7 @@ def spec_as_json(spec: Spec) -> dict[str, Any]:
                 "unit": entry.unit,
                 "range": list(entry.range) if entry.range else None,
                 "description": entry.description,
-                "source": entry.source,
+                "sources": list(entry.sources),
             }
             for name, entry in spec.setting_entries.items()
         },
@@ -66,9 +66,11 @@ def spec_as_json(spec: Spec) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.directory)
     if args.spec_action == "validate":
+        which = "the built-in spec" if args.directory is None else "spec directory"
         print(
-            f"{args.directory or 'spec'}: valid — {len(spec.settings.to_protocol())} settings, "
-            f"{len(spec.requirements)} requirements"
+            f"{spec.directory.resolve()}: valid ({which}) — "
+            f"{len(spec.settings.to_protocol())} settings, {len(spec.requirements)} "
+            f"requirements, {len(spec.references)} references"
         )
         return ExitCode.OK
     json.dump(spec_as_json(spec), sys.stdout, indent=2, sort_keys=True, ensure_ascii=False)

@@ -17,18 +17,24 @@ from rich.table import Table
 from pumpproof.campaigns.evidence import counterexample_name, evidence_json, timings_json
 from pumpproof.campaigns.junit import evidence_suite, junit_text
 from pumpproof.campaigns.verify import verify
-from pumpproof.errors import ExitCode
+from pumpproof.errors import ExitCode, UsageError
 from pumpproof.files import jsonl, load_json, write_atomic, write_json
+from pumpproof.properties.catalogue import all_properties
 from pumpproof.properties.evidence import Evidence
 from pumpproof.properties.verdicts import Verdict
 from pumpproof.spec import load_spec
 
 from ._args import positive_int, seed
 from ._console import Stages, console
+from ._properties import add_properties_argument, use_properties
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory (default: built-in)")
+    add_properties_argument(parser)
+    parser.add_argument("--property", action="append", default=[], metavar="P-ID",
+                        dest="only", help="verify only this property (repeatable; the "
+                        "invariants obligation always runs): e.g. your own, while writing it")
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
     parser.add_argument("--seed", type=seed, default=0, help="fuzzing seed (default 0)")
@@ -85,10 +91,19 @@ def print_degradation(console: Console, evidence: Evidence) -> None:
 def run(args: argparse.Namespace) -> ExitCode:
     log = console(stderr=True)
     spec = load_spec(args.spec)
+    use_properties(args, spec)
+    selected = None
+    if args.only:
+        known = {p.id: p for p in all_properties()}
+        unknown = [p for p in args.only if p not in known]
+        if unknown:
+            raise UsageError(f"--property: no property {', '.join(unknown)} (see 'pumpproof "
+                             "spec export --json'; your own need --properties or a plugin)")
+        selected = [known[p] for p in dict.fromkeys(args.only)]
     started = time.perf_counter()
     with Stages(1).stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,
-                          progress=update)
+                          progress=update, properties=selected)
     seconds = time.perf_counter() - started
     out = Path(args.out)
     write_outputs(out, evidence, seconds, junit_text([evidence_suite(evidence)]))

@@ -1,0 +1,86 @@
+"""User properties in the catalogue: loaded from --properties modules, checked, refused clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pumpproof.errors import UsageError
+from pumpproof.properties.catalogue import (
+    MODULES_ENV,
+    add_property_modules,
+    all_properties,
+    by_id,
+    observer_properties,
+    property_modules,
+)
+from pumpproof.spec import load_spec
+from pumpproof.spec.settings import UNKNOWN_SETTING, settings_problems
+
+GOOD = '''
+from pumpproof.properties.api import Check, Property
+
+class Quiet(Property):
+    id = "P-USER-QUIET"
+    title = "never fails"
+    requirements = ("REQ-DOSE-1",)
+    trigger = "never"
+
+    def update(self, ctx, memory, view):
+        return Check(memory, True, False)
+'''
+
+
+def _module(tmp_path: Path, name: str, body: str) -> str:
+    path = tmp_path / f"{name}.py"
+    path.write_text(body, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODULES_ENV, raising=False)
+
+
+def test_a_module_property_joins_every_list(tmp_path: Path) -> None:
+    module = _module(tmp_path, "good_props", GOOD + "\nPROPERTIES = [Quiet]\n")
+    built_in = len(all_properties())
+    add_property_modules([module])
+    assert property_modules() == (module,)
+    assert [p.id for p in observer_properties()][-1] == "P-USER-QUIET"
+    assert by_id("P-USER-QUIET").title == "never fails"
+    assert len(all_properties()) == built_in + 1
+
+
+def test_a_properties_function_is_accepted(tmp_path: Path) -> None:
+    add_property_modules([_module(tmp_path, "fn_props", GOOD + "\ndef properties():\n"
+                                  "    return [Quiet()]\n")])
+    assert "P-USER-QUIET" in {p.id for p in all_properties()}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (GOOD.replace("P-USER-QUIET", "P-DOSE-MAX-BOLUS") + "\nPROPERTIES = [Quiet]\n",
+     "P-DOSE-MAX-BOLUS: a property with this id already exists"),
+    (GOOD.replace('"P-USER-QUIET"', '"quiet"') + "\nPROPERTIES = [Quiet]\n",
+     "id must look like P-NAME"),
+    (GOOD.replace('("REQ-DOSE-1",)', '"REQ-DOSE-1"') + "\nPROPERTIES = [Quiet]\n",
+     "requirements must be a non-empty tuple"),
+    (GOOD, "has neither a PROPERTIES list nor a properties() function"),
+    ("raise RuntimeError('boom')\n", "cannot import: RuntimeError: boom"),
+])
+def test_a_bad_user_property_is_bad_input_naming_it(tmp_path: Path, body: str,
+                                                    expected: str) -> None:
+    module = _module(tmp_path, "bad_props", body)
+    add_property_modules([module])
+    with pytest.raises(UsageError) as error:
+        all_properties()
+    assert f"--properties {module}: " in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_an_unknown_setting_is_refused_with_the_reason() -> None:
+    values = {**load_spec().settings.to_protocol(), "max_bolus_U": 10}
+    problems = dict(settings_problems(values))
+    assert problems["max_bolus_U"] == UNKNOWN_SETTING
+    assert "protocol v1 fixes the set of settings" in UNKNOWN_SETTING

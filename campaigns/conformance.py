@@ -9,9 +9,11 @@ A scenario runs on a fresh target through the ordinary transport (a process per 
 for ``cmd:`` targets): a crash, a hang, garbage or an answer that breaks answer.schema.json is
 a failure of that scenario, never of pumpproof. Everything is deterministic.
 
-Expectations are deliberately loose where the protocol allows freedom: reasons are exact
-(S17 fixes their order), but IOB is never compared (S20 lets a pump over-count), ``x_``
-alarms are ignored (S14) and an occlusion may be detected earlier (R5).
+Expectations are deliberately loose where the protocol allows freedom: IOB is never compared
+(S20 lets a pump over-count), ``x_`` alarms are ignored (S14) and an occlusion may be detected
+earlier (R5). Refusal reasons are compared exactly, which is stricter than ``check`` (it
+compares only ``accepted``, S17) but fair: at every refusal of the scenarios exactly one reason
+of §8 applies, and the rule names it.
 """
 
 from __future__ import annotations

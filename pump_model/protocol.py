@@ -254,6 +254,7 @@ _FIELDS = ("t", "delivered_mU", "reservoir_mU", "iob_mU", "basal_rate_mU_per_h")
 _KNOWN_ALARMS = frozenset(ALARMS)
 _KNOWN_REASONS = frozenset(r for r in REASONS if r is not None)
 _MISSING = object()
+_BAD_REQUEST = reason_code("bad_request")
 
 
 def observation_from_json(answer: Any) -> Observation:
@@ -290,11 +291,14 @@ def observation_from_json(answer: Any) -> Observation:
     if not isinstance(accepted, bool):
         raise AnswerError(f"field 'accepted' is not a boolean: {accepted!r}"[:200])
     reason = answer.get("reason", _MISSING)
-    if reason is not None and (not isinstance(reason, str) or reason not in _KNOWN_REASONS):
-        raise AnswerError(f"field 'reason' is missing or not a refusal reason: {reason!r}"[:200])
+    if reason is not None and not (isinstance(reason, str) and reason):
+        raise AnswerError(f"field 'reason' is missing or not a string or null: {reason!r}"[:200])
     if accepted is (reason is not None):
         raise AnswerError(f"field 'reason' must be null exactly when accepted is true: "
                           f"accepted={accepted!r}, reason={reason!r}"[:200])
+    # A reason outside §8 is allowed (pumpproof compares only ``accepted``, S17); the
+    # observers read it as bad_request, the most cautious reading of an unknown refusal.
+    code = REASONS.index(reason) if reason is None or reason in _KNOWN_REASONS else _BAD_REQUEST
     return Observation(
         t=answer["t"],
         delivered_mU=answer["delivered_mU"],
@@ -304,7 +308,7 @@ def observation_from_json(answer: Any) -> Observation:
         mode=MODES.index(answer["mode"]),
         alarms=tuple(name in alarms for name in ALARMS),
         accepted=accepted,
-        reason=REASONS.index(reason),
+        reason=code,
     )
 
 

@@ -29,6 +29,7 @@ from pumpproof.campaigns.conformance import (
 from pumpproof.pump_model import ReferencePump
 from pumpproof.spec import load_spec
 from pumpproof.targets import InProcessTarget
+from tests.fixtures import faulty_pump
 from tests.fixtures.cli import pumpproof
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,15 +106,15 @@ class _Misbehaving(ReferencePump):
     def handle(self, message: Any) -> Any:
         answer = super().handle(message)
         if isinstance(answer, dict) and answer.get("accepted") is False:
-            if self.how == "unknown_reason":
-                return {**answer, "reason": "nope"}
+            if self.how == "reason_null":
+                return {**answer, "reason": None}
             if self.how == "raises":
                 raise RuntimeError("segfault, as it were")
         return answer
 
 
 @pytest.mark.parametrize(("how", "message"), [
-    ("unknown_reason", "breaks answer.schema.json: reason: 'nope' is not one of"),
+    ("reason_null", "breaks answer.schema.json: reason: None is not of type 'string'"),
     ("raises", "target failure: target raised RuntimeError: segfault, as it were"),
 ])
 def test_bad_answers_and_crashes_are_failures_of_the_scenario(how: str, message: str) -> None:
@@ -121,6 +122,18 @@ def test_bad_answers_and_crashes_are_failures_of_the_scenario(how: str, message:
     assert result.status == "fail" and result.mismatch is not None
     assert result.mismatch.message.startswith(message), result.mismatch.message
     assert result.mismatch.step == 2
+
+
+def test_a_hang_fails_the_scenarios_that_reach_it_and_the_rest_still_run() -> None:
+    target = f"cmd:{sys.executable} {faulty_pump.__file__} hang_on_big_bolus"
+    result = run_conformance(SPEC, target, timeout_s=1.0)
+    hung = {r.scenario.name for r in result.failed}
+    assert hung == {"limits-refuse", "daily-total", "clock-changes"}, hung
+    for item in result.failed:
+        assert item.mismatch is not None and item.mismatch.got is None
+        assert item.mismatch.message == "target failure: no answer within 1 s (hang)"
+        assert item.mismatch.request["event"]["amount_mU"] == 10000
+    assert len(result.results) - len(hung) == sum(r.status == "pass" for r in result.results)
 
 
 def test_settings_the_spec_refuses_skip_the_scenario() -> None:

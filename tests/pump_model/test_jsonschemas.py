@@ -38,7 +38,7 @@ _VALUES: dict[str, st.SearchStrategy[Any]] = {
     "mode": st.sampled_from([*MODES, "paused", "RUNNING"]),
     "alarms": st.lists(_ALARM, max_size=4),
     "accepted": st.booleans(),
-    "reason": st.sampled_from([*REASONS, "oops", "not_configured"]),
+    "reason": st.sampled_from([*REASONS, "alarm_not_active", "", "not_configured"]),
 }
 
 
@@ -84,6 +84,9 @@ def test_problems_name_the_field() -> None:
     assert answer_problems({**VALID, "t": 1.0})[0].startswith("t: 1.0 is not of type")
     assert answer_problems({"ok": True, "name": "fw", "protocol": 1}) == []
     assert answer_problems({"ok": False, "reason": "nope"})[0].startswith("reason: 'nope'")
+    # a refusal reason outside §8 is allowed (S17), an empty one is not
+    assert answer_problems({**VALID, "accepted": False, "reason": "alarm_not_active"}) == []
+    assert answer_problems({**VALID, "accepted": False, "reason": ""}) != []
     assert answer_problems([1])[0].startswith("(the answer): [1] is not of type 'object'")
     assert request_problems({"op": "tick"}) == []
     assert request_problems({"op": "reboot"}) != []

@@ -16,6 +16,7 @@ from typing import Any
 from pumpproof.errors import AnswerError, PumpproofError, TargetFailure
 from pumpproof.properties.observer import Property
 from pumpproof.pump_model import Params
+from pumpproof.pump_model.jsonschemas import answer_problems
 from pumpproof.pump_model.protocol import observation_from_json, request_from_json
 from pumpproof.spec import Spec
 from pumpproof.spec.settings import Settings
@@ -92,7 +93,8 @@ def replay(spec: Spec, target: Target, requests: Sequence[Any],
     When the first request is not ``configure``, the target is configured with the spec's
     settings first (that answer is not in ``answers``). Stops after a ``quit``. Never
     raises because of the target: a failure is recorded with the line it happened on.
-    With ``watch=False`` answers are only collected (not checked against the protocol).
+    Every answer is checked with the codec and answer.schema.json; with ``watch=False``
+    answers are only collected (not checked against the protocol).
     """
     result = Replay([], TraceMonitor(Params(spec.settings), properties))
     line = 0
@@ -109,6 +111,10 @@ def replay(spec: Spec, target: Target, requests: Sequence[Any],
                 except AnswerError as exc:
                     raise TargetFailure(f"answer to request {line} breaks the protocol: "
                                         f"{exc}") from None
+                problems = answer_problems(answer)  # lifecycle answers too; traces are short
+                if problems:
+                    raise TargetFailure(f"answer to request {line} breaks answer.schema.json: "
+                                        f"{'; '.join(problems)}")
             if isinstance(request, dict) and request.get("op") == "quit":
                 break
     except TargetFailure as exc:

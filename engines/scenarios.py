@@ -15,6 +15,8 @@ from pumpproof.spec import Settings
 from pumpproof.spec.settings import MINUTES_PER_DAY as DAY_MIN
 from pumpproof.spec.settings import settings_problems
 
+from .malformed import malformed_events
+
 __all__ = ["directed_scenarios", "settings_profiles"]
 
 Trace = list[dict[str, Any]]
@@ -156,6 +158,8 @@ def directed_scenarios(s: Settings) -> dict[str, Trace]:
         _event(kind="ack_alarm", code="x_nonsense"),
         {"op": "event"},
         {"op": "event", "event": "bolus"},
+        # and every field of every kind broken the way request.schema.json forbids
+        *({"op": "event", "event": event} for event in malformed_events()),
         *_ticks(3),
     ]
     return {

@@ -23,6 +23,10 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "spec": ("spec_cmd", "validate or export the spec (settings, requirements)"),
     "serve": ("serve_cmd", "run the reference pump as a target over stdin/stdout (protocol v1)"),
+    "protocol": ("protocol_cmd",
+                 "print target protocol v1's JSON Schemas (--schema request|answer)"),
+    "conformance": ("conformance_cmd",
+                    "run one quick scenario per protocol rule on a target: a pass/fail table"),
     "simulate": ("simulate_cmd", "replay protocol requests on a target and print observations"),
     "verify": ("verify_cmd", "prove, search and fuzz every property on the reference model"),
     "check": ("check_cmd", "the CI gate: drive a target (firmware) through every property"),

@@ -110,3 +110,16 @@ def test_a_malformed_answer_is_a_target_failure_with_its_line() -> None:
                     observer_properties())
     assert result.failure is not None and result.failed_at == 1
     assert "breaks the protocol" in str(result.failure)
+
+
+def test_a_lifecycle_answer_that_breaks_the_schema_is_a_target_failure() -> None:
+    class BadQuit(ReferencePump):
+        def handle(self, message: Any) -> Any:
+            answer = super().handle(message)
+            return {"ok": "yes"} if message == {"op": "quit"} else answer
+
+    result = replay(SPEC, InProcessTarget("bad-quit", BadQuit(SPEC)), [TICK, {"op": "quit"}],
+                    observer_properties())
+    assert result.failed_at == 2
+    assert str(result.failure) == ("answer to request 2 breaks answer.schema.json: "
+                                   "ok: 'yes' is not of type 'boolean'")

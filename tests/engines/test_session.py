@@ -92,3 +92,16 @@ def test_an_answer_outside_the_protocol_ends_the_trace_at_that_request() -> None
     with pytest.raises(TargetFailure, match="answer to request 3 breaks the protocol"):
         session.send_batch([{"op": "tick"}] * 5)
     assert len(session.trace) == 4  # configure and three ticks: nothing after the bad answer
+
+
+def test_a_configure_answer_that_breaks_the_schema_is_a_target_failure() -> None:
+    class Nameless(ReferencePump):
+        def handle(self, message: Any) -> Any:
+            answer = super().handle(message)
+            return {**answer, "name": ""} if isinstance(message, dict) and message.get(
+                "op") == "configure" else answer
+
+    session = Session(PARAMS, [by_id("P-DOSE-MAX-BOLUS")], InProcessTarget("x", Nameless(SPEC)))
+    with pytest.raises(TargetFailure, match=r"answer to configure breaks answer\.schema\.json: "
+                       r"name: '' should be non-empty"):
+        session.configure()

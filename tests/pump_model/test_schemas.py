@@ -82,7 +82,7 @@ def test_codes_match() -> None:
     assert fault_schema["enum"] == list(FAULTS)
     observation = answer_defs["observation"]["properties"]
     assert observation["mode"]["enum"] == list(MODES)
-    assert observation["reason"]["enum"] == list(REASONS)
+    assert observation["reason"]["anyOf"][0]["enum"] == list(REASONS)
     assert set(request_defs["settings"]["required"]) == set(SETTING_NAMES)
 
 

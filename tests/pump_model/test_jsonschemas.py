@@ -1,0 +1,100 @@
+"""The answer codec and answer.schema.json agree, both ways; the shipped validators work.
+
+``observation_from_json`` is the fast check every answer of a fuzzing run goes through;
+``answer_problems`` is the schema itself. For any answer (mostly near-valid observations with
+one or two fields broken), the codec accepts it exactly when the schema's observation
+definition validates it and its alarms are sorted (the one thing JSON Schema cannot say).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pumpproof.errors import AnswerError
+from pumpproof.pump_model.codes import ALARMS, MODES, REASONS
+from pumpproof.pump_model.jsonschemas import (
+    SCHEMA_NAMES,
+    _validator,
+    answer_problems,
+    request_problems,
+    schema,
+    schema_path,
+    schema_text,
+)
+from pumpproof.pump_model.protocol import observation_from_json
+
+VALID: dict[str, Any] = {"t": 3, "delivered_mU": 50, "reservoir_mU": 299_950, "iob_mU": 50,
+                         "basal_rate_mU_per_h": 800, "mode": "running",
+                         "alarms": ["cgm_stale", "x_own"], "accepted": True, "reason": None}
+
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.just(50.0),
+                  st.text(max_size=3), st.lists(st.integers(0, 1), max_size=1))
+_ALARM = st.sampled_from([*ALARMS, "x_own", "x_", "leak", "X_up", ""])
+_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "mode": st.sampled_from([*MODES, "paused", "RUNNING"]),
+    "alarms": st.lists(_ALARM, max_size=4),
+    "accepted": st.booleans(),
+    "reason": st.sampled_from([*REASONS, "alarm_not_active", "", "not_configured"]),
+}
+
+
+@st.composite
+def _answers(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 19)) == 0:
+        return draw(_JUNK)
+    answer = dict(VALID)
+    for name in VALID:
+        roll = draw(st.integers(0, 9))
+        if roll == 0:
+            del answer[name]
+        elif roll <= 3:
+            answer[name] = draw(_VALUES.get(name, st.integers(-2, 100_000)))
+        elif roll == 4:
+            answer[name] = draw(_JUNK)
+    if draw(st.booleans()):
+        answer["reason"] = None if answer.get("accepted") is True else draw(
+            st.sampled_from([r for r in REASONS if r is not None]))
+    return answer
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_answers())
+def test_codec_accepts_exactly_what_the_schema_allows(answer: Any) -> None:
+    try:
+        observation_from_json(answer)
+        codec_ok = True
+    except AnswerError:
+        codec_ok = False
+    schema_ok = _validator("answer", "observation").is_valid(answer)
+    sorted_ok = not isinstance(answer, dict) or not isinstance(answer.get("alarms"), list) or (
+        answer["alarms"] == sorted(answer["alarms"], key=str))
+    assert codec_ok == (schema_ok and sorted_ok), (answer, answer_problems(answer))
+
+
+def test_problems_name_the_field() -> None:
+    assert answer_problems(VALID) == []
+    assert answer_problems({**VALID, "reservoir_mU": -50}) == [
+        "reservoir_mU: -50 is less than the minimum of 0"]
+    (problem,) = answer_problems({**VALID, "accepted": False})
+    assert problem.startswith("reason: None is not of type 'string'")
+    assert answer_problems({**VALID, "t": 1.0})[0].startswith("t: 1.0 is not of type")
+    assert answer_problems({"ok": True, "name": "fw", "protocol": 1}) == []
+    assert answer_problems({"ok": False, "reason": "nope"})[0].startswith("reason: 'nope'")
+    # a refusal reason outside §8 is allowed (S17), an empty one is not
+    assert answer_problems({**VALID, "accepted": False, "reason": "alarm_not_active"}) == []
+    assert answer_problems({**VALID, "accepted": False, "reason": ""}) != []
+    assert answer_problems([1])[0].startswith("(the answer): [1] is not of type 'object'")
+    assert request_problems({"op": "tick"}) == []
+    assert request_problems({"op": "reboot"}) != []
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_shipped_files(name: Any) -> None:
+    text = schema_text(name)
+    assert text.startswith("{") and schema(name)["$schema"].endswith("2020-12/schema")
+    with open(schema_path(name), encoding="utf-8") as handle:
+        assert handle.read() == text

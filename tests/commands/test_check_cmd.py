@@ -126,10 +126,10 @@ def test_the_budget_bounds_the_whole_check_shrinking_included(tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_write_baseline_then_check_against_it(tmp_path: Path) -> None:
-    # --budget 10 leaves the directed scenarios (which find this bug) time to finish, even on
-    # a slow machine; each run then fuzzes until its budget is spent.
+    # --budget 20 leaves the directed scenarios (which find this bug) time to finish, even on
+    # a slow or busy machine; each run then fuzzes until its budget is spent.
     baseline = tmp_path / "safety" / "baseline.json"
-    first = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "10",
+    first = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "20",
                       "--write-baseline", str(baseline), "--out", str(tmp_path / "first"),
                       env=WITH_FIXTURES)
     assert first.returncode == 1, first.stderr[-2000:]  # it exits as the check does
@@ -140,7 +140,7 @@ def test_write_baseline_then_check_against_it(tmp_path: Path) -> None:
         "P-DOSE-MAX-BOLUS"]
 
     # committed as is: the known violation still fails the gate, and says so
-    again = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "10",
+    again = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "20",
                       "--baseline", str(baseline), "--out", str(tmp_path / "again"),
                       env=WITH_FIXTURES)
     assert again.returncode == 1, again.stderr[-2000:]
@@ -153,7 +153,7 @@ def test_write_baseline_then_check_against_it(tmp_path: Path) -> None:
     written["accepted"] = [{"property": "P-DOSE-MAX-BOLUS",
                             "justification": "hardware interlock caps a bolus, see HW-7"}]
     baseline.write_text(json.dumps(written))
-    justified = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "10",
+    justified = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "20",
                           "--baseline", str(baseline), "--write-baseline", str(baseline),
                           "--out", str(tmp_path / "justified"), env=WITH_FIXTURES)
     assert justified.returncode == 0, justified.stdout[-2000:] + justified.stderr[-2000:]

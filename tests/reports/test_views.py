@@ -163,3 +163,18 @@ def test_markdown_says_the_verdict_first_and_escapes_what_a_target_said() -> Non
     assert "unacceptable residual risk: H-2" in lines[4]
     assert "&lt;img src=x onerror=alert(1)&gt;" in lines[4] and "<img" not in "\n".join(lines)
     assert lines[5].startswith("- reference model (design evidence): **violated**")
+
+
+def test_a_property_vacuous_on_a_target_is_a_finding_of_that_target() -> None:
+    bundle = _bundle()
+    target = bundle["targets"][0]
+    target["target"]["failure"] = None
+    target["properties"].append({"id": "P-B", "title": "B", "verdict": "unknown",
+                                 "vacuous": True})
+    from pumpproof.reports.views import target_summaries
+
+    assert target_summaries(bundle)[0]["vacuous"] == ["P-B"]
+    first = [(f["source"], f["kind"], f["item"]) for f in findings(bundle)][:2]
+    assert first == [("cmd:./fw", "target violation", "P-A"), ("cmd:./fw", "vacuous", "P-B")]
+    assert findings(bundle)[1]["message"] == (
+        "its trigger never happened on the target: not evidence")

@@ -147,6 +147,13 @@ def print_verdicts(evidence: Evidence, hazards: HazardAssessment | None,
                 f"{_counts([i.verdict for i in items])}")
         if target.evidence.violated:
             line += f" (violated: {', '.join(target.evidence.violated)})"
+        vacuous = [i.prop.id for i in items if i.verdict is Verdict.UNKNOWN and i.triggers == 0
+                   and target.failure is None]
+        if vacuous:
+            line += f" (vacuous on the target, not evidence: {', '.join(vacuous)})"
+        run_ = target.evidence.target
+        if run_ is not None and run_.scenarios_cut_short:
+            line += "; the budget ran out before the directed scenarios finished"
         if target.failure is not None:
             line += f"; TARGET FAILURE: {target.failure.message}"
         lines.append(line)

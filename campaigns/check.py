@@ -31,6 +31,8 @@ from pumpproof.errors import TargetFailure, UsageError
 from pumpproof.files import load_json
 from pumpproof.properties.catalogue import observer_properties
 from pumpproof.properties.evidence import (
+    NOT_EXERCISED_FAILURE,
+    VACUOUS_ON_TARGET,
     BaselineComparison,
     Evidence,
     PropertyEvidence,
@@ -38,7 +40,7 @@ from pumpproof.properties.evidence import (
     TargetRun,
 )
 from pumpproof.properties.observer import Property
-from pumpproof.properties.verdicts import MethodResult
+from pumpproof.properties.verdicts import MethodResult, Verdict
 from pumpproof.pump_model import Params, ReferencePump
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
@@ -47,7 +49,7 @@ from .evidence import evidence_json
 from .verify import fuzz_result
 
 __all__ = ["Baseline", "CheckOptions", "CheckResult", "baseline_json", "compare_baseline",
-           "run_check", "watched", "with_baseline"]
+           "run_check", "target_result", "watched", "with_baseline"]
 
 ROUND_SECONDS = 10.0
 ROUND_PROFILE = FuzzProfile(examples=20, steps=60, max_tick_run=240)
@@ -231,7 +233,7 @@ def run_check(
             exhausted = True
             break
     merged = _merge(outcomes)
-    evidence = tuple(PropertyEvidence.of(prop, (_fuzz_result(merged, prop.id),))
+    evidence = tuple(PropertyEvidence.of(prop, (target_result(merged, prop.id),))
                      for prop in watched(options))
     failure = None
     if merged.target_failure is not None:
@@ -252,11 +254,27 @@ def run_check(
 CUT_SHORT = "the budget ran out while shrinking: the shortest trace found so far"
 
 
-def _fuzz_result(outcome: FuzzOutcome, prop_id: str) -> MethodResult:
+def target_result(outcome: FuzzOutcome, prop_id: str) -> MethodResult:
+    """One property's fuzz result on a target — only what the target showed counts.
+
+    A violation stands (its trace replays). Otherwise a target that failed answered too
+    little to judge anything, and a property whose trigger never happened saw nothing:
+    both are ``unknown``, never ``passed``, so neither can lower a risk control's
+    failure probability.
+    """
     result = fuzz_result(outcome, prop_id)
     trace = outcome.violations.get(prop_id)
-    if trace and prop_id in outcome.cut_short:
-        return replace(result, detail=f"violated; trace of {len(trace)} requests ({CUT_SHORT})")
+    if trace:
+        if prop_id in outcome.cut_short:
+            return replace(result, detail=f"violated; trace of {len(trace)} requests "
+                                          f"({CUT_SHORT})")
+        return result
+    if outcome.target_failure is not None:
+        return replace(result, verdict=Verdict.UNKNOWN,
+                       detail=f"{NOT_EXERCISED_FAILURE} ({outcome.target_failure})")
+    if result.triggers == 0:
+        return replace(result, verdict=Verdict.UNKNOWN,
+                       detail=f"{VACUOUS_ON_TARGET} in {outcome.examples} examples; not evidence")
     return result
 
 

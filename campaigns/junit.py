@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pumpproof.properties.evidence import Evidence
+from pumpproof.properties.evidence import NOT_EXERCISED_FAILURE, Evidence
 from pumpproof.properties.verdicts import Verdict
 
 __all__ = ["JUnitCase", "JUnitSuite", "check_suite", "evidence_suite", "junit_text"]
 
-Outcome = Literal["failure", "skipped", "system-out"]
+Outcome = Literal["failure", "error", "skipped", "system-out"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class JUnitSuite:
         return sum(case.outcome == "failure" for case in self.cases)
 
     @property
+    def errors(self) -> int:
+        return sum(case.outcome == "error" for case in self.cases)
+
+    @property
     def skipped(self) -> int:
         return sum(case.outcome == "skipped" for case in self.cases)
 
@@ -49,6 +53,8 @@ def _suite(parent: ET.Element | None, suite: JUnitSuite) -> ET.Element:
     attributes = {"name": suite.name,
                   "tests": str(len(suite.cases) if suite.tests is None else suite.tests),
                   "failures": str(suite.failures)}
+    if suite.errors:
+        attributes["errors"] = str(suite.errors)
     if suite.with_skipped:
         attributes["skipped"] = str(suite.skipped)
     node = (ET.Element("testsuite", attributes) if parent is None
@@ -94,7 +100,9 @@ def _evidence_cases(evidence: Evidence) -> list[JUnitCase]:
                 case = JUnitCase(item.prop.id, result.method.value, "failure",
                                  f"{item.prop.id}: {result.detail}", text)
             elif result.verdict is Verdict.UNKNOWN:
-                case = JUnitCase(item.prop.id, result.method.value, "skipped", result.detail)
+                outcome: Outcome = ("error" if result.detail.startswith(NOT_EXERCISED_FAILURE)
+                                    else "skipped")
+                case = JUnitCase(item.prop.id, result.method.value, outcome, result.detail)
             else:
                 case = JUnitCase(item.prop.id, result.method.value, "system-out",
                                  text=f"{result.verdict.value}: {result.detail}")

@@ -22,7 +22,14 @@ from .verdicts import Method, MethodResult, Verdict, overall_verdict, verdict_co
 STRENGTH: dict[Verdict, int] = {Verdict.VIOLATED: 0, Verdict.UNKNOWN: 1, Verdict.PASSED: 2,
                                 Verdict.PROVED: 3}
 
-__all__ = ["STRENGTH", "BaselineComparison", "ConformanceDiff", "Evidence", "PropertyEvidence",
+#: The reason a property has no verdict on a target that crashed, hung or answered garbage
+#: (the start of its result's detail): never ``passed``, a JUnit error.
+NOT_EXERCISED_FAILURE = "not exercised: target failure"
+#: The reason a property whose trigger never happened on a target is no evidence there.
+VACUOUS_ON_TARGET = "vacuous on the target: its trigger never happened"
+
+__all__ = ["NOT_EXERCISED_FAILURE", "STRENGTH", "VACUOUS_ON_TARGET", "BaselineComparison",
+           "ConformanceDiff", "Evidence", "PropertyEvidence",
            "TargetFailureRecord", "TargetRun"]
 
 

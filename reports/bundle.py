@@ -1,7 +1,9 @@
 """The evidence bundle: one self-contained, reproducible JSON file per campaign.
 
-``bundle.json`` (schema ``pumpproof.bundle/1``) holds the verification evidence, the
-hazard analysis, the target checks, the timelines of every counterexample (replayed on
+``bundle.json`` (schema ``pumpproof.bundle/1``) holds the overall ``verdict`` (the worst of
+the model's and every target's), the verification evidence of the reference model (design
+evidence) and its hazard analysis, each target check with its own verdict and its own
+hazard analysis, the timelines of every counterexample (replayed on
 the reference model by the campaign, so reports need nothing else), the spec's hashes,
 tool versions, seed and profile, the firmware revision when given, and a manifest of
 every artifact written beside it with its SHA-256. It is written atomically and deterministically
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pumpproof.campaigns.assessment import TargetAssessment, campaign_verdict
 from pumpproof.campaigns.evidence import evidence_json
 from pumpproof.campaigns.timeline import Timeline
 from pumpproof.errors import UsageError
@@ -25,7 +28,7 @@ from pumpproof.properties.evidence import Evidence
 from pumpproof.spec import Spec
 
 __all__ = ["BUNDLE_SCHEMA", "Bundle", "BundleDocument", "build_bundle", "load_bundle",
-           "manifest"]
+           "manifest", "target_json"]
 
 BUNDLE_SCHEMA = "pumpproof.bundle/1"
 
@@ -49,7 +52,7 @@ class Bundle:
     spec: Spec
     evidence: Evidence
     hazards: HazardAssessment | None
-    targets: tuple[Evidence, ...]
+    targets: tuple[TargetAssessment, ...]
     artifacts: tuple[Mapping[str, str], ...]
     timelines: Mapping[str, Timeline] = field(default_factory=dict)
     revision: str | None = None
@@ -83,18 +86,31 @@ class Bundle:
             ),
             "evidence": evidence,
             "hazards": self.hazards.to_json() if self.hazards is not None else None,
-            "targets": [evidence_json(t) for t in self.targets],
+            "verdict": campaign_verdict(self.evidence, self.targets).value,
+            "targets": [target_json(t) for t in self.targets],
             "timelines": {name: dict(t) for name, t in sorted(self.timelines.items())},
             "manifest": [dict(a) for a in self.artifacts],
             "diagrams": dict(sorted(self.diagrams.items())),
         }
 
 
+def target_json(target: TargetAssessment) -> dict[str, Any]:
+    """A target's entry: its check's evidence.json, with the target's own verdict (a target
+    failure is never a pass), the properties it could not exercise, and its hazards."""
+    return {
+        **evidence_json(target.evidence),
+        "verdict": target.verdict.value,
+        "not_exercised": [{"id": prop_id, "reason": reason}
+                          for prop_id, reason in target.not_exercised],
+        "hazards": target.hazards.to_json() if target.hazards is not None else None,
+    }
+
+
 def build_bundle(
     spec: Spec,
     evidence: Evidence,
     hazards: HazardAssessment | None,
-    targets: Sequence[Evidence],
+    targets: Sequence[TargetAssessment],
     artifacts: Sequence[Mapping[str, str]],
     timelines: Mapping[str, Timeline],
     revision: str | None = None,

@@ -5,14 +5,16 @@ All three render from the bundle alone, through the same views as the HTML repor
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 from pumpproof.campaigns.junit import JUnitCase, JUnitSuite, junit_text
+from pumpproof.properties.evidence import NOT_EXERCISED_FAILURE
 from pumpproof.properties.verdicts import Verdict
 
 from .bundle import BundleDocument
-from .views import findings, trace_rows, verdict_counts
+from .views import DESIGN, findings, headline_verdict, target_summaries, trace_rows, verdict_counts
 
 __all__ = ["render_junit", "render_markdown", "render_sarif"]
 
@@ -20,30 +22,63 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text as Markdown shows it: HTML escaped (a target's answer may hold markup), one
+    table cell (no pipe, no line break)."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return " · ".join(f"**{n}** {v}" for v, n in counts.items())
 
 
 def render_markdown(bundle: BundleDocument) -> str:
+    """Its first lines are the verdict, each target's, then the design's: what a reviewer
+    signs must be about the build."""
     counts = verdict_counts(bundle)
+    targets = target_summaries(bundle)
     lines = [f"# pumpproof: {_cell(bundle['spec']['name'])}", "",
-             " · ".join(f"**{n}** {v}" for v, n in counts.items()) +
-             f" — overall **{bundle['evidence']['verdict']}**", "", "## Findings", ""]
+             f"**Verdict: {headline_verdict(bundle).upper()}** — the worst of "
+             f"{len(targets)} checked target(s) and the reference model", ""]
+    for target in targets:
+        risk = ("unacceptable residual risk: " + ", ".join(target["unacceptable"])
+                if target["unacceptable"] else "no hazard unacceptable"
+                if target["hazards"] else "no hazard analysis")
+        failure = f"; target failure: {_cell(target['failure'])}" if target["failure"] else ""
+        lines.append(f"- target {_cell(target['description'])}: "
+                     f"**{target['verdict']}** — {_counts_text(target['counts'])}{failure}; "
+                     f"{risk}")
+    lines.append(f"- {DESIGN}: **{bundle['evidence']['verdict']}** — {_counts_text(counts)}")
+    lines += ["", "## Findings", ""]
     items = findings(bundle)
-    lines += [f"- **{f['kind']}** `{_cell(f['item'])}`: {_cell(f['message'])}" for f in items] or [
-        "No findings."]
-    lines += ["", "## Properties", "", "| property | verdict | triggers | requirements |",
-              "|---|---|---|---|"]
+    lines += [f"- {_cell(f['source'])}: **{f['kind']}** {_cell(f['item'])}: "
+              f"{_cell(f['message'])}" for f in items] or ["No findings."]
+    for target in targets:
+        lines += ["", f"## Target {_cell(target['description'])}: {target['verdict']}", "",
+                  "| property | verdict | triggers | detail |", "|---|---|---|---|"]
+        entry = bundle["targets"][target["index"]]
+        for prop in entry["properties"]:
+            detail = "; ".join(str(r.get("detail", "")) for r in prop["results"])
+            lines.append(f"| {prop['id']} | {prop['verdict']} | {prop['triggers']} | "
+                         f"{_cell(detail)} |")
+        for item in target["not_exercised"]:
+            lines.append(f"| {item['id']} | unknown | 0 | {_cell(item['reason'])} |")
+    lines += ["", f"## Properties: {DESIGN}", "",
+              "| property | verdict | triggers | requirements |", "|---|---|---|---|"]
     for prop in bundle["evidence"]["properties"]:
         lines.append(f"| {prop['id']} | {prop['verdict']} | {prop['triggers']} | "
                      f"{', '.join(prop['requirements'])} |")
     rows = trace_rows(bundle)
     if rows:
+        heads = [f"on {_cell(t['description'])}" for t in targets]
+        design = "design (reference model)" if targets else "evidence"
         lines += ["", "## Traceability", "",
-                  "| hazard | control | requirement | property | evidence |",
-                  "|---|---|---|---|---|"]
+                  "| hazard | control | requirement | property | "
+                  + "".join(f"{h} | " for h in heads) + f"{design} |",
+                  "|---|---|---|---|" + "---|" * (len(heads) + 1)]
         for row in rows:
+            on = "".join(f"{v} | " for v in row.get("targets", []))
             lines.append(f"| {row['hazard']} | {row['control']} | {row['requirement']} | "
-                         f"{row['property'] or '—'} | {row['verdict']} |")
+                         f"{row['property'] or '—'} | {on}{row['verdict']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -61,7 +96,14 @@ def render_junit(bundle: BundleDocument) -> str:
                 cases.append(JUnitCase(name, prop["id"], "failure", f"{prop['id']} violated",
                                        text))
             elif prop["verdict"] == Verdict.UNKNOWN:
-                cases.append(JUnitCase(name, prop["id"], "skipped", "inconclusive"))
+                details = [str(r.get("detail", "")) for r in prop.get("results", [])]
+                failed = [d for d in details if d.startswith(NOT_EXERCISED_FAILURE)]
+                if failed:  # never judged: the target could not answer
+                    cases.append(JUnitCase(name, prop["id"], "error", NOT_EXERCISED_FAILURE,
+                                           failed[0]))
+                else:
+                    cases.append(JUnitCase(name, prop["id"], "skipped",
+                                           "; ".join(details) or "inconclusive"))
             else:
                 cases.append(JUnitCase(name, prop["id"]))
         if target is not None and target["target"].get("failure"):

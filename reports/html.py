@@ -15,11 +15,14 @@ from markupsafe import Markup
 from .bundle import BundleDocument
 from .charts import importance_bars, timeline_svg
 from .views import (
+    DESIGN,
     findings,
+    headline_verdict,
     properties_by_family,
-    risk_matrix,
+    risk_matrices,
     scope_text,
     source_parts,
+    target_summaries,
     trace_rows,
     verdict_counts,
 )
@@ -54,7 +57,10 @@ def render_html(bundle: BundleDocument) -> str:
         bundle=bundle,
         counts=verdict_counts(bundle),
         families=properties_by_family(bundle),
-        matrix=risk_matrix(bundle) if hazards else None,
+        verdict=headline_verdict(bundle),
+        targets=target_summaries(bundle),
+        design=DESIGN,
+        matrices=risk_matrices(bundle),
         findings=findings(bundle),
         trace=trace_rows(bundle),
         requirements={r["id"]: r for r in bundle["spec"]["requirements"]},

@@ -1,6 +1,9 @@
 """What the reports show, computed once from a bundle (pure functions over dicts).
 
 Every report format (HTML, Markdown, JUnit, SARIF) reads these views, so they agree.
+Targets lead: a risk file is signed for a build, so each checked target's own verdicts,
+residual risk and findings come first; the reference model's are *design* evidence,
+shown after them and labelled so.
 """
 
 from __future__ import annotations
@@ -14,10 +17,52 @@ from pumpproof.spec.references import parse_source
 
 from .bundle import BundleDocument
 
-__all__ = ["findings", "properties_by_family", "risk_matrix", "source_parts", "trace_rows",
-           "verdict_counts"]
+__all__ = ["DESIGN", "findings", "headline_verdict", "properties_by_family", "risk_matrices",
+           "risk_matrix", "source_parts", "target_summaries", "trace_rows", "verdict_counts"]
 
 VERDICTS = tuple(v.value for v in SEVERITY)  # the one order, worst first
+#: How the reports name the reference model's evidence: it is about the design, not a build.
+DESIGN = "reference model (design evidence)"
+
+
+def headline_verdict(bundle: BundleDocument) -> str:
+    """The campaign's verdict: the worst of the model's and every target's (older bundles
+    without a top-level ``verdict``: the worst the bundle shows)."""
+    if "verdict" in bundle:
+        return str(bundle["verdict"])
+    present = {bundle["evidence"]["verdict"], *(t["verdict"] for t in bundle.get("targets", []))}
+    return next(v for v in VERDICTS if v in present)
+
+
+def _unacceptable(hazards: Mapping[str, Any] | None) -> list[str]:
+    return [h["id"] for h in (hazards or {}).get("hazards", []) if not h["acceptable"]]
+
+
+def target_summaries(bundle: BundleDocument) -> list[dict[str, Any]]:
+    """One summary per checked target, in the order they were given: its verdict, counts,
+    violations, failure, unacceptable hazards, and what it did not exercise."""
+    out = []
+    for index, target in enumerate(bundle.get("targets", [])):
+        section = target.get("target") or {}
+        properties = target.get("properties", [])
+        counts = Counter(p["verdict"] for p in properties)
+        failure = section.get("failure")
+        out.append({
+            "index": index,
+            "anchor": f"target-{index}",
+            "description": str(section.get("description", "")),
+            "verdict": str(target.get("verdict", "unknown")),
+            "counts": {v: counts.get(v, 0) for v in VERDICTS},
+            "violated": [p["id"] for p in properties if p["verdict"] == "violated"],
+            "vacuous": [p["id"] for p in properties
+                        if p.get("vacuous") and p["verdict"] != "violated"],
+            "failure": str(failure["message"]) if failure else None,
+            "unacceptable": _unacceptable(target.get("hazards")),
+            "not_exercised": list(target.get("not_exercised", [])),
+            "hazards": target.get("hazards"),
+            "controls": {c["id"]: c for c in (target.get("hazards") or {}).get("controls", [])},
+        })
+    return out
 
 
 def verdict_counts(bundle: BundleDocument) -> dict[str, int]:
@@ -41,41 +86,83 @@ def properties_by_family(bundle: BundleDocument) -> list[dict[str, Any]]:
             for f in sorted(rows)]
 
 
-def findings(bundle: BundleDocument) -> list[dict[str, str]]:
-    """Everything a reviewer must look at first, most severe first."""
+def _target_findings(bundle: BundleDocument) -> list[dict[str, str]]:
     out = []
+    for index, target in enumerate(bundle.get("targets", [])):
+        where = str((target.get("target") or {}).get("description", ""))
+        anchor = f"target-{index}"
+        failure = (target.get("target") or {}).get("failure")
+        if failure:
+            out.append({"kind": "target failure", "item": where, "anchor": anchor,
+                        "source": where, "message": str(failure.get("message"))})
+        for prop in target.get("properties", []):
+            if prop["verdict"] == "violated":
+                out.append({"kind": "target violation", "item": prop["id"],
+                            "anchor": f"{anchor}-{prop['id']}", "source": where,
+                            "message": prop["title"]})
+        hazards = {h["id"]: h for h in (target.get("hazards") or {}).get("hazards", [])}
+        for hazard_id in _unacceptable(target.get("hazards")):
+            out.append({"kind": "unacceptable risk", "item": hazard_id,
+                        "anchor": f"{anchor}-risk", "source": where,
+                        "message": str(hazards[hazard_id]["hazard"])})
+        unknown = [p for p in target.get("properties", []) if p["verdict"] == "unknown"]
+        if failure and unknown:
+            out.append({"kind": "inconclusive", "item": where, "anchor": anchor, "source": where,
+                        "message": f"{len(unknown)} properties not exercised: target failure"})
+        elif unknown:
+            for prop in unknown:
+                kind = "vacuous" if prop.get("vacuous") else "inconclusive"
+                message = ("its trigger never happened on the target: not evidence"
+                           if prop.get("vacuous") else prop["title"])
+                out.append({"kind": kind, "item": prop["id"], "anchor": f"{anchor}-{prop['id']}",
+                            "source": where, "message": message})
+    return out
+
+
+def findings(bundle: BundleDocument) -> list[dict[str, str]]:
+    """Everything a reviewer must look at first: each target's (failure, violations,
+    unacceptable risk, doubt), then the reference model's as design findings."""
+    out = _target_findings(bundle)
     for prop in bundle["evidence"]["properties"]:
         if prop["verdict"] == "violated":
             out.append({"kind": "violation", "item": prop["id"], "anchor": f"prop-{prop['id']}",
-                        "message": prop["title"]})
-    for target in bundle.get("targets", []):
-        section = target.get("target", {})
-        failure = section.get("failure")
-        if failure:
-            out.append({"kind": "target failure", "item": str(section.get("description")),
-                        "anchor": "targets", "message": str(failure.get("message"))})
-        for prop in target.get("properties", []):
-            if prop["verdict"] == "violated":
-                out.append({"kind": "target violation", "item": prop["id"], "anchor": "targets",
-                            "message": f"{section.get('description')}: {prop['title']}"})
+                        "source": DESIGN, "message": prop["title"]})
     hazards = bundle.get("hazards") or {}
     for hazard in hazards.get("hazards", []):
         if not hazard["acceptable"]:
             out.append({"kind": "unacceptable risk", "item": hazard["id"],
-                        "anchor": f"hazard-{hazard['id']}", "message": hazard["hazard"]})
+                        "anchor": f"hazard-{hazard['id']}", "source": DESIGN,
+                        "message": hazard["hazard"]})
     for prop in bundle["evidence"]["properties"]:
         if prop["verdict"] == "unknown":
             out.append({"kind": "inconclusive", "item": prop["id"], "anchor": f"prop-{prop['id']}",
-                        "message": prop["title"]})
+                        "source": DESIGN, "message": prop["title"]})
         if prop.get("vacuous"):
             out.append({"kind": "vacuous", "item": prop["id"], "anchor": f"prop-{prop['id']}",
-                        "message": "the property's trigger never happened"})
+                        "source": DESIGN, "message": "the property's trigger never happened"})
     return out
 
 
-def risk_matrix(bundle: BundleDocument) -> dict[str, Any]:
-    """5×5 cells (severity rows 5→1, probability columns 1→5) with hazards after control."""
-    hazards = (bundle.get("hazards") or {}).get("hazards", [])
+def risk_matrices(bundle: BundleDocument) -> list[dict[str, Any]]:
+    """The residual-risk heat maps: one per target (its own evidence), then the model's."""
+    out = []
+    for target in target_summaries(bundle):
+        if target["hazards"]:
+            out.append({"title": target["description"], "anchor": f"{target['anchor']}-matrix",
+                        "link": f"{target['anchor']}-risk", "design": False,
+                        "matrix": risk_matrix(bundle, target["hazards"])})
+    if bundle.get("hazards"):
+        out.append({"title": DESIGN, "anchor": "design-matrix", "link": "hazards",
+                    "design": True, "matrix": risk_matrix(bundle)})
+    return out
+
+
+def risk_matrix(bundle: BundleDocument,
+                assessment: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """5×5 cells (severity rows 5→1, probability columns 1→5) with hazards after control,
+    from ``assessment`` (a target's hazards) or else the bundle's (the model's)."""
+    source = assessment if assessment is not None else bundle.get("hazards")
+    hazards = (source or {}).get("hazards", [])
     cells: dict[tuple[int, int], list[str]] = {}
     for hazard in hazards:
         cells.setdefault((hazard["severity"], hazard["probability_after"]), []).append(hazard["id"])
@@ -92,7 +179,10 @@ def risk_matrix(bundle: BundleDocument) -> dict[str, Any]:
 
 
 def trace_rows(bundle: BundleDocument) -> list[dict[str, Any]]:
-    """Hazard → risk control → requirement → property → evidence, one row per link."""
+    """Hazard → risk control → requirement → property → evidence, one row per link; the
+    evidence on each target (``targets``, in order), then the model's (``verdict``)."""
+    on_targets = [{p["id"]: p["verdict"] for p in t.get("properties", [])}
+                  for t in bundle.get("targets", [])]
     hazards = bundle.get("hazards") or {}
     controls = {c["id"]: c for c in hazards.get("controls", [])}
     props_by_req: dict[str, list[dict[str, Any]]] = {}
@@ -106,11 +196,16 @@ def trace_rows(bundle: BundleDocument) -> list[dict[str, Any]]:
             for req in control.get("requirements", []):
                 props: list[dict[str, Any] | None] = list(props_by_req.get(req, [])) or [None]
                 for prop in props:
-                    rows.append({
+                    row = {
                         "hazard": hazard["id"], "control": control_id, "requirement": req,
                         "property": prop["id"] if prop else None,
                         "verdict": prop["verdict"] if prop else "no property",
-                    })
+                    }
+                    if on_targets:
+                        row["targets"] = [
+                            (verdicts.get(prop["id"], "not exercised") if prop else "no property")
+                            for verdicts in on_targets]
+                    rows.append(row)
     return rows
 
 

@@ -152,3 +152,67 @@ def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
     assert depleted["mode"] == "stopped"
     assert {"battery_depleted", "battery_low"} <= set(depleted["alarms"])
     assert "battery_low" not in replaced["alarms"] and "battery_depleted" in replaced["alarms"]
+
+
+@pytest.mark.slow
+def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exit_code(
+        builds: Path, tmp_path: Path) -> None:
+    """`run --target` judges each build on its own evidence: the occlusion bug leads the
+    report (headline, the build's risk-matrix row, exit 1), and a target answering garbage
+    leaves its properties unknown ("not exercised: target failure"), JUnit errors, not a pass."""
+    import re
+    import sys
+    import xml.etree.ElementTree as ET
+
+    from tests.fixtures import garbage_pump
+    from tests.reports.test_reports import CHROMIUM, chromium
+
+    out = tmp_path / "out"
+    buggy = f"cmd:{builds / 'pump_host_occlusion_wrong_compare'} --json"
+    garbage = f"cmd:{sys.executable} {garbage_pump.__file__}"
+    result = pumpproof("run", "--target", buggy, "--target", garbage, "--budget", "10",
+                       "--out", str(out), timeout=1500)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    # console: one line per target, the residual risk of each build, the verdict last
+    lines = result.stdout.splitlines()
+    assert f"target {buggy}: VIOLATED — 1 violated, 31 passed (violated: P-DKA-OCCLUSION)" in lines
+    assert any(line.startswith(f"target {garbage}: UNKNOWN — 32 unknown; TARGET FAILURE: "
+                               "answer is not JSON") for line in lines)
+    assert (f"residual risk on {buggy}: UNACCEPTABLE H-OCCLUSION (RC-OCCLUSION violated p=1)"
+            in lines)
+    assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 2 target(s))"
+
+    bundle = json.loads((out / "bundle.json").read_text())
+    assert bundle["evidence"]["verdict"] in ("proved", "passed")  # the design is fine …
+    assert bundle["verdict"] == "violated"  # … the build is not
+    first, second = bundle["targets"]
+    assert first["verdict"] == "violated" and second["verdict"] == "unknown"
+    control = {c["id"]: c for c in first["hazards"]["controls"]}["RC-OCCLUSION"]
+    assert control["verdict"] == "violated" and control["p"] == 1.0
+    design = {c["id"]: c for c in bundle["hazards"]["controls"]}["RC-OCCLUSION"]
+    assert design["p"] < 1.0  # the model's "passed" no longer speaks for the build
+    assert json.loads((out / "targets" / "0" / "hazards.json").read_text()) == first["hazards"]
+    assert {p["verdict"] for p in second["properties"]} == {"unknown"}
+    assert all(r["detail"].startswith("not exercised: target failure")
+               for p in second["properties"] for r in p["results"])
+    suites = ET.fromstring((out / "junit.xml").read_text()).findall("testsuite")
+    failed = next(s for s in suites if s.get("name") == f"check: {garbage}")
+    assert failed.get("errors") == str(len(second["properties"]))
+    assert (out / "report.md").read_text().splitlines()[2].startswith("**Verdict: VIOLATED**")
+
+    html = (out / "report.html").read_text()
+    row = re.search(r'<tr id="target-0-risk-H-OCCLUSION">.*?</tr>', html, re.S)
+    assert row and "unacceptable" in row.group(0) and "violated</span> 1" in row.group(0)
+    if CHROMIUM is not None:
+        dom = chromium(out / "report.html", tmp_path, "--dump-dom")
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        headline = re.search(r'<p class="headline">(.*?)</p>', dom.stdout, re.S)
+        assert headline and re.sub(r"<[^>]+>", "", headline.group(1)).startswith(
+            "Overall verdict: VIOLATED — the worst of 2 checked target(s)")
+        assert "Overall verification verdict: PASSED" not in dom.stdout
+        assert "&lt;b&gt;&amp;amp; ready&lt;/b&gt;" in dom.stdout  # what the target said, as text
+    again = tmp_path / "again.html"
+    assert pumpproof("report", str(out / "bundle.json"), "--format", "html", "--out",
+                     str(again)).returncode == 0
+    assert again.read_bytes() == (out / "report.html").read_bytes()

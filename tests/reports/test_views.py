@@ -61,12 +61,15 @@ def test_properties_are_counted_once_per_family() -> None:
     ]
 
 
-def test_findings_put_violations_and_failures_before_risk_and_doubt() -> None:
-    kinds = [(f["kind"], f["item"]) for f in findings(_bundle())]
-    assert kinds == [("violation", "P-A"), ("target failure", "cmd:./fw"),
-                     ("target violation", "P-A"), ("unacceptable risk", "H-1"),
-                     ("vacuous", "P-B"), ("inconclusive", "P-C")]
-    assert findings(_bundle())[0]["anchor"] == "prop-P-A"
+def test_findings_lead_with_the_targets_then_the_design() -> None:
+    kinds = [(f["source"], f["kind"], f["item"]) for f in findings(_bundle())]
+    design = "reference model (design evidence)"
+    assert kinds == [("cmd:./fw", "target failure", "cmd:./fw"),
+                     ("cmd:./fw", "target violation", "P-A"),
+                     (design, "violation", "P-A"), (design, "unacceptable risk", "H-1"),
+                     (design, "vacuous", "P-B"), (design, "inconclusive", "P-C")]
+    assert findings(_bundle())[1]["anchor"] == "target-0-P-A"
+    assert findings(_bundle())[2]["anchor"] == "prop-P-A"
 
 
 def test_a_bundle_without_hazards_or_targets_has_only_property_findings() -> None:
@@ -90,11 +93,11 @@ def test_trace_rows_link_hazard_to_evidence_and_show_gaps() -> None:
     rows = trace_rows(_bundle())
     assert rows == [
         {"hazard": "H-1", "control": "RC-1", "requirement": "REQ-DOSE-1", "property": "P-A",
-         "verdict": "violated"},
+         "verdict": "violated", "targets": ["violated"]},
         {"hazard": "H-1", "control": "RC-1", "requirement": "REQ-DOSE-1", "property": "P-B",
-         "verdict": "proved"},
+         "verdict": "proved", "targets": ["not exercised"]},
         {"hazard": "H-2", "control": "RC-2", "requirement": "REQ-ORPHAN", "property": None,
-         "verdict": "no property"},
+         "verdict": "no property", "targets": ["no property"]},
     ]
 
 
@@ -110,3 +113,68 @@ def test_scope_text_names_the_fixed_settings_and_the_domain() -> None:
     assert scope_text({"settings": {"fixed": {}}, "schedule_segments": 48}).startswith(
         "Covers the spec's settings only")
     assert scope_text(None) == ""
+
+
+def _with_target_hazards() -> dict[str, Any]:
+    bundle = _bundle()
+    bundle["verdict"] = "violated"
+    bundle["targets"][0].update({
+        "verdict": "violated",
+        "hazards": {"hazards": [{"id": "H-2", "hazard": "occlusion", "acceptable": False,
+                                 "severity": 5, "probability_after": 4, "controls": ["RC-2"]}],
+                    "controls": [{"id": "RC-2", "verdict": "violated", "p": 1.0}]},
+        "not_exercised": [{"id": "P-C", "reason": "not exercised on the target"}]})
+    return bundle
+
+
+def test_each_target_has_its_own_verdict_and_risk_matrix_before_the_design() -> None:
+    from pumpproof.reports.views import headline_verdict, risk_matrices, target_summaries
+
+    bundle = _with_target_hazards()
+    (summary,) = target_summaries(bundle)
+    assert summary["verdict"] == "violated" and summary["violated"] == ["P-A"]
+    assert summary["unacceptable"] == ["H-2"] and summary["failure"] == "hang"
+    matrices = risk_matrices(bundle)
+    assert [(m["title"], m["design"]) for m in matrices] == [
+        ("cmd:./fw", False), ("reference model (design evidence)", True)]
+    cells = {(c["severity"], c["probability"]): c["hazards"]
+             for row in matrices[0]["matrix"]["rows"] for c in row}
+    assert cells[(5, 4)] == ["H-2"]  # the build's occlusion control failed
+    assert headline_verdict(bundle) == "violated"
+    kinds = [(f["source"], f["kind"]) for f in findings(bundle)][:3]
+    assert kinds == [("cmd:./fw", "target failure"), ("cmd:./fw", "target violation"),
+                     ("cmd:./fw", "unacceptable risk")]
+
+
+def test_markdown_says_the_verdict_first_and_escapes_what_a_target_said() -> None:
+    from pumpproof.reports.formats import render_markdown
+
+    bundle = _with_target_hazards()
+    bundle["spec"]["name"] = "pump"
+    bundle["evidence"]["verdict"] = "violated"
+    for prop in bundle["evidence"]["properties"]:
+        prop.update({"triggers": 1})
+    target = bundle["targets"][0]
+    target["target"]["failure"]["message"] = "answer is not JSON: '<img src=x onerror=alert(1)>'"
+    target["properties"][0].update({"triggers": 3, "results": [{"detail": "a|b"}]})
+    lines = render_markdown(bundle).splitlines()
+    assert lines[2].startswith("**Verdict: VIOLATED**")
+    assert lines[4].startswith("- target cmd:./fw: **violated**")
+    assert "unacceptable residual risk: H-2" in lines[4]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in lines[4] and "<img" not in "\n".join(lines)
+    assert lines[5].startswith("- reference model (design evidence): **violated**")
+
+
+def test_a_property_vacuous_on_a_target_is_a_finding_of_that_target() -> None:
+    bundle = _bundle()
+    target = bundle["targets"][0]
+    target["target"]["failure"] = None
+    target["properties"].append({"id": "P-B", "title": "B", "verdict": "unknown",
+                                 "vacuous": True})
+    from pumpproof.reports.views import target_summaries
+
+    assert target_summaries(bundle)[0]["vacuous"] == ["P-B"]
+    first = [(f["source"], f["kind"], f["item"]) for f in findings(bundle)][:2]
+    assert first == [("cmd:./fw", "target violation", "P-A"), ("cmd:./fw", "vacuous", "P-B")]
+    assert findings(bundle)[1]["message"] == (
+        "its trigger never happened on the target: not evidence")

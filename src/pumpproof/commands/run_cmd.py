@@ -1,10 +1,12 @@
 """``pumpproof run``: the main job — one campaign, one bundle, every report.
 
 Validates the spec, verifies the reference model (proofs, bounded search, fuzzing,
-contracts), checks each ``--target``, analyses hazards with that evidence, writes
-``OUT/bundle.json`` (atomically) and renders ``report.html``, ``report.md``,
-``junit.xml`` and ``report.sarif`` from it. Exit 1 on a violation, a target failure or an
-unacceptable residual risk; 3 when something is inconclusive; 2 on bad input.
+contracts), checks each ``--target``, analyses hazards with the model's evidence (design)
+and with each target's own evidence (the build), writes ``OUT/bundle.json`` (atomically)
+and renders ``report.html``, ``report.md``, ``junit.xml`` and ``report.sarif`` from it.
+The console ends with one line per target, the residual risk of each, and the verdict.
+Exit 1 on a violation (model or target), a target failure or an unacceptable residual
+risk (model or target); 3 when something is inconclusive; 2 on bad input.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import time
 from pathlib import Path
 
+from pumpproof.campaigns.assessment import TargetAssessment, assess_target, campaign_verdict
 from pumpproof.campaigns.check import CheckOptions, run_check
 from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE, conformance_trace_name
 from pumpproof.campaigns.junit import evidence_suite, junit_text
@@ -23,6 +26,7 @@ from pumpproof.errors import ExitCode
 from pumpproof.files import dumps, jsonl, write_atomic, write_json
 from pumpproof.hazards.risk import HazardAssessment
 from pumpproof.properties.evidence import Evidence
+from pumpproof.properties.verdicts import Verdict, verdict_counts
 from pumpproof.reports import RENDERERS, build_bundle, manifest
 from pumpproof.spec import load_spec
 
@@ -62,8 +66,8 @@ def run(args: argparse.Namespace) -> ExitCode:
                           progress=update)
     # junit.xml of the run is the bundle's report, written once below
     write_outputs(out, evidence, time.perf_counter() - started, junit=None)
-    print_summary(console(), evidence)
-    targets: list[Evidence] = []
+    print_summary(console(), evidence, "reference model (design evidence: not a build)")
+    targets: list[TargetAssessment] = []
     for index, description in enumerate(args.target):
         target_out = out / "targets" / str(index)
         with stages.stage(f"checking {description}") as update:
@@ -82,7 +86,10 @@ def run(args: argparse.Namespace) -> ExitCode:
             print(f"TARGET FAILURE {description}: {failure.message} (trace: "
                   f"{target_out / TARGET_FAILURE_TRACE})", flush=True)
         print_target_findings(spec, result, description, target_out, 5.0, args.spec)
-        targets.append(result.evidence)
+        assessment = assess_target(spec, result.evidence)
+        if assessment.hazards is not None:
+            write_json(target_out / "hazards.json", assessment.hazards.to_json())
+        targets.append(assessment)
     hazards: HazardAssessment | None = None
     diagrams: dict[str, str] = {}
     with stages.stage("hazards, bundle and reports"):
@@ -101,11 +108,66 @@ def run(args: argparse.Namespace) -> ExitCode:
         write_json(out / "timings.json", {"total_seconds": round(time.perf_counter() - started, 3)})
     console(stderr=True).print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} "
                                "in a browser", markup=False, highlight=False)
-    target_failed = any(t.violated or (t.target is not None and t.target.failure is not None)
-                        for t in targets)
+    verdict = campaign_verdict(evidence, targets)
+    print_verdicts(evidence, hazards, targets, verdict)
+    target_failed = any(t.evidence.violated or t.failure is not None for t in targets)
+    unacceptable = bool(hazards and hazards.unacceptable) or any(t.unacceptable for t in targets)
     code = exit_code(evidence)
-    if code is ExitCode.FINDING or target_failed or (hazards and hazards.unacceptable):
+    if code is ExitCode.FINDING or target_failed or unacceptable:
         return ExitCode.FINDING
-    if code is ExitCode.INCONCLUSIVE:
+    if code is ExitCode.INCONCLUSIVE or verdict is Verdict.UNKNOWN:
         return ExitCode.INCONCLUSIVE
     return ExitCode.OK
+
+
+def _counts(verdicts: list[Verdict]) -> str:
+    return ", ".join(f"{n} {v.value}" for v, n in verdict_counts(verdicts).items() if n)
+
+
+def _risk_line(name: str, hazards: HazardAssessment) -> str:
+    unacceptable = [h for h in hazards.hazards if not h.acceptable]
+    if not unacceptable:
+        return f"residual risk on {name}: no hazard unacceptable"
+    controls = {c.id: c for c in hazards.controls}
+    said = []
+    for hazard in unacceptable:
+        failed = [f"{c} {status.verdict.value} p={status.p:g}" for c in hazard.controls
+                  if (status := controls.get(c)) is not None and status.verdict is not None
+                  and status.verdict in (Verdict.VIOLATED, Verdict.UNKNOWN)]
+        said.append(f"{hazard.id} ({', '.join(failed) or 'priors'})")
+    return f"residual risk on {name}: UNACCEPTABLE {'; '.join(said)}"
+
+
+def print_verdicts(evidence: Evidence, hazards: HazardAssessment | None,
+                   targets: list[TargetAssessment], verdict: Verdict) -> None:
+    """The lines a firmware engineer reads last: each target's verdict, the residual risk of
+    each build (and of the design), and the campaign's verdict — targets first."""
+    out = console()
+    lines = []
+    for target in targets:
+        items = target.evidence.properties
+        line = (f"target {target.description}: {target.verdict.value.upper()} — "
+                f"{_counts([i.verdict for i in items])}")
+        if target.evidence.violated:
+            line += f" (violated: {', '.join(target.evidence.violated)})"
+        vacuous = [i.prop.id for i in items if i.verdict is Verdict.UNKNOWN and i.triggers == 0
+                   and target.failure is None]
+        if vacuous:
+            line += f" (vacuous on the target, not evidence: {', '.join(vacuous)})"
+        run_ = target.evidence.target
+        if run_ is not None and run_.scenarios_cut_short:
+            line += "; the budget ran out before the directed scenarios finished"
+        if target.failure is not None:
+            line += f"; TARGET FAILURE: {target.failure.message}"
+        lines.append(line)
+    lines.append(f"reference model (design evidence): {evidence.verdict.value.upper()} — "
+                 f"{_counts([i.verdict for i in evidence.properties])}")
+    for target in targets:
+        if target.hazards is not None:
+            lines.append(_risk_line(target.description, target.hazards))
+    if hazards is not None:
+        lines.append(_risk_line("the reference model (design)", hazards))
+    where = f" and {len(targets)} target(s)" if targets else ""
+    lines.append(f"verdict: {verdict.value.upper()} (the worst of the reference model{where})")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)

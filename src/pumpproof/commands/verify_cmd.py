@@ -58,8 +58,8 @@ def write_outputs(out: Path, evidence: Evidence, seconds: float, junit: str | No
     write_json(out / "timings.json", timings_json(evidence, seconds))
 
 
-def print_summary(console: Console, evidence: Evidence) -> None:
-    table = Table(title="pumpproof verify")
+def print_summary(console: Console, evidence: Evidence, title: str = "pumpproof verify") -> None:
+    table = Table(title=title)
     table.add_column("property", no_wrap=True, overflow="fold")
     for column in ("verdict", "methods", "triggers", "requirements"):
         table.add_column(column)

@@ -1,0 +1,91 @@
+"""Per-target evidence: a target that cannot answer, or never saw a situation, is no pass."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+from pumpproof.campaigns.assessment import NOT_EXERCISED_ON_TARGET, assess_target, campaign_verdict
+from pumpproof.campaigns.check import CheckOptions, run_check, target_result
+from pumpproof.campaigns.junit import check_suite, junit_text
+from pumpproof.engines.fuzz import FuzzOutcome
+from pumpproof.properties.catalogue import all_properties, observer_properties
+from pumpproof.properties.evidence import (
+    NOT_EXERCISED_FAILURE,
+    VACUOUS_ON_TARGET,
+    Evidence,
+    PropertyEvidence,
+)
+from pumpproof.properties.verdicts import Method, MethodResult, Verdict
+from pumpproof.spec import load_spec
+from tests.fixtures import garbage_pump
+
+SPEC = load_spec()
+GARBAGE = f"cmd:{sys.executable} {garbage_pump.__file__}"
+
+
+def test_a_garbage_target_leaves_every_property_unknown_and_junit_errors() -> None:
+    result = run_check(SPEC, CheckOptions(target=GARBAGE, budget_s=5.0, timeout_s=2.0))
+    failure = result.target.failure
+    assert failure is not None and "answer is not JSON" in failure.message, failure
+    verdicts = {item.verdict for item in result.evidence.properties}
+    assert verdicts == {Verdict.UNKNOWN}
+    assert all(r.detail.startswith(NOT_EXERCISED_FAILURE)
+               for item in result.evidence.properties for r in item.results)
+    root = ET.fromstring(junit_text([check_suite(result.evidence, False)]))
+    assert root.get("errors") == str(len(observer_properties()))
+    assert len(root.findall("testcase/error")) == len(observer_properties())
+    assessment = assess_target(SPEC, result.evidence)
+    assert assessment.verdict is Verdict.UNKNOWN
+    assert set(assessment.verdicts.values()) == {Verdict.UNKNOWN}
+    assert assessment.hazards is not None
+    controls = {c.id: c for c in assessment.hazards.controls}
+    assert controls["RC-OCCLUSION"].verdict is Verdict.UNKNOWN  # never "passed"
+    assert SPEC.hazard_log is not None
+    assert controls["RC-OCCLUSION"].p == SPEC.hazard_log.verdict_probability["unknown"].p
+
+
+def test_a_property_whose_trigger_never_happened_on_a_target_is_vacuous_not_passed() -> None:
+    outcome = FuzzOutcome(triggers={"P-DKA-OCCLUSION": 0, "P-DOSE-MAX-BOLUS": 7}, examples=20,
+                          requests=400)
+    vacuous = target_result(outcome, "P-DKA-OCCLUSION")
+    assert vacuous.verdict is Verdict.UNKNOWN and vacuous.detail.startswith(VACUOUS_ON_TARGET)
+    assert target_result(outcome, "P-DOSE-MAX-BOLUS").verdict is Verdict.PASSED
+    failed = replace(outcome, target_failure="target exited with status -6")
+    assert target_result(failed, "P-DOSE-MAX-BOLUS").detail.startswith(NOT_EXERCISED_FAILURE)
+    violated = replace(failed, violations={"P-DOSE-MAX-BOLUS": [{"op": "tick"}]})
+    assert target_result(violated, "P-DOSE-MAX-BOLUS").verdict is Verdict.VIOLATED
+
+
+def _target(verdicts: dict[str, Verdict]) -> Evidence:
+    """A target's evidence: every observer property passed by fuzzing, but ``verdicts``."""
+    reference = run_check(SPEC, CheckOptions(target="reference", budget_s=1.0)).evidence
+    items = tuple(
+        PropertyEvidence(item.prop, verdicts.get(item.prop.id, Verdict.PASSED),
+                         (MethodResult(Method.FUZZ, verdicts.get(item.prop.id, Verdict.PASSED),
+                                       examples=20, triggers=5),))
+        for item in reference.properties)
+    return replace(reference, properties=items)
+
+
+def test_a_target_violation_fails_its_control_and_leads_the_campaign_verdict() -> None:
+    buggy = assess_target(SPEC, _target({"P-DKA-OCCLUSION": Verdict.VIOLATED}))
+    assert buggy.verdict is Verdict.VIOLATED
+    assert buggy.hazards is not None
+    controls = {c.id: c for c in buggy.hazards.controls}
+    assert controls["RC-OCCLUSION"].verdict is Verdict.VIOLATED and controls["RC-OCCLUSION"].p == 1
+    assert "H-OCCLUSION" in buggy.unacceptable
+    # properties the protocol check cannot exercise are unknown for the target, and say why
+    contracts = {p.id for p in all_properties()} - {p.id for p in observer_properties()}
+    assert {pid for pid, _ in buggy.not_exercised} == contracts
+    assert {why for _, why in buggy.not_exercised} == {NOT_EXERCISED_ON_TARGET}
+    assert all(buggy.verdicts[pid] is Verdict.UNKNOWN for pid in contracts)
+    # a model that passes does not hide the build's violation
+    model = replace(buggy.evidence, target=None)
+    model = replace(model, properties=tuple(replace(i, verdict=Verdict.PROVED)
+                                            for i in model.properties))
+    assert campaign_verdict(model, [buggy]) is Verdict.VIOLATED
+    correct = assess_target(SPEC, _target({}))
+    assert correct.verdict is Verdict.PASSED and correct.unacceptable == []
+    assert campaign_verdict(model, [correct]) is Verdict.PASSED

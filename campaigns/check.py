@@ -65,6 +65,9 @@ class CheckOptions:
     profile: str = "ci"
     dask_address: str | None = None  # run the rounds on an existing Dask cluster
     round_profile: FuzzProfile | None = None  # overrides a round's size (tests, embedding)
+    # overrides how many rounds to plan (else one per ROUND_SECONDS of budget), so that a
+    # run's work does not depend on its budget (tests, embedding); the budget still bounds it
+    rounds: int | None = None
     # the ids of the properties to watch (None: every observer); the pytest plugin watches
     # the properties its selected tests name
     properties: tuple[str, ...] | None = None
@@ -203,7 +206,7 @@ def run_check(
     except TargetFailure as exc:
         raise UsageError(f"{options.target}: the target cannot start: {exc}") from None
     workers = max(1, options.workers)
-    rounds_planned = max(1, int(options.budget_s // ROUND_SECONDS))
+    rounds_planned = options.rounds or max(1, int(options.budget_s // ROUND_SECONDS))
     outcomes: list[FuzzOutcome] = []
     rounds = 0
     exhausted = False
@@ -233,7 +236,7 @@ def run_check(
             exhausted = True
             break
     merged = _merge(outcomes)
-    evidence = tuple(PropertyEvidence.of(prop, (target_result(merged, prop.id),))
+    evidence = tuple(PropertyEvidence.of(prop, (target_result(merged, prop),))
                      for prop in watched(options))
     failure = None
     if merged.target_failure is not None:
@@ -254,14 +257,16 @@ def run_check(
 CUT_SHORT = "the budget ran out while shrinking: the shortest trace found so far"
 
 
-def target_result(outcome: FuzzOutcome, prop_id: str) -> MethodResult:
+def target_result(outcome: FuzzOutcome, prop: Property) -> MethodResult:
     """One property's fuzz result on a target — only what the target showed counts.
 
-    A violation stands (its trace replays). Otherwise a target that failed answered too
-    little to judge anything, and a property whose trigger never happened saw nothing:
-    both are ``unknown``, never ``passed``, so neither can lower a risk control's
-    failure probability.
+    A violation stands (its trace replays). A target that failed (crashed, hung, answered
+    garbage) violates the property about answering itself (REQ-COMM-2), with the requests
+    that made it fail; for every other property it answered too little to judge anything,
+    and a property whose trigger never happened saw nothing: both are ``unknown``, never
+    ``passed``, so neither can lower a risk control's failure probability.
     """
+    prop_id = prop.id
     result = fuzz_result(outcome, prop_id)
     trace = outcome.violations.get(prop_id)
     if trace:
@@ -269,6 +274,10 @@ def target_result(outcome: FuzzOutcome, prop_id: str) -> MethodResult:
             return replace(result, detail=f"violated; trace of {len(trace)} requests "
                                           f"({CUT_SHORT})")
         return result
+    if outcome.target_failure is not None and prop.violated_by_target_failure:
+        return replace(result, verdict=Verdict.VIOLATED,
+                       counterexample=list(outcome.target_trace or ()) or None,
+                       detail=f"violated: the target failed ({outcome.target_failure})")
     if outcome.target_failure is not None:
         return replace(result, verdict=Verdict.UNKNOWN,
                        detail=f"{NOT_EXERCISED_FAILURE} ({outcome.target_failure})")

@@ -26,6 +26,9 @@ class AnswerMatchesRequest(Property):
              "keeps the time and delivers nothing")
     requirements = ("REQ-COMM-2",)
     trigger = "every request"
+    # "Answer every request with exactly one line, in order, without crashing": a target that
+    # crashes, hangs or answers garbage breaks exactly this (the transport's finding).
+    violated_by_target_failure = True
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         before, after = view.before, view.after

@@ -106,6 +106,9 @@ class Property:
     # False: then with the spec's settings, and its scope says so. False only where Z3
     # was measured not to finish the symbolic search within ci's limit.
     bmc_symbolic_settings: ClassVar[bool] = True
+    # A target that crashes, hangs or answers garbage violates this property (its
+    # requirement is the answer itself, REQ-COMM-2), rather than leaving it unexercised.
+    violated_by_target_failure: ClassVar[bool] = False
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return ()

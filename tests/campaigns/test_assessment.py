@@ -10,7 +10,7 @@ from pumpproof.campaigns.assessment import NOT_EXERCISED_ON_TARGET, assess_targe
 from pumpproof.campaigns.check import CheckOptions, run_check, target_result
 from pumpproof.campaigns.junit import check_suite, junit_text
 from pumpproof.engines.fuzz import FuzzOutcome
-from pumpproof.properties.catalogue import all_properties, observer_properties
+from pumpproof.properties.catalogue import all_properties, by_id, observer_properties
 from pumpproof.properties.evidence import (
     NOT_EXERCISED_FAILURE,
     VACUOUS_ON_TARGET,
@@ -29,18 +29,32 @@ def test_a_garbage_target_leaves_every_property_unknown_and_junit_errors() -> No
     result = run_check(SPEC, CheckOptions(target=GARBAGE, budget_s=5.0, timeout_s=2.0))
     failure = result.target.failure
     assert failure is not None and "answer is not JSON" in failure.message, failure
-    verdicts = {item.verdict for item in result.evidence.properties}
-    assert verdicts == {Verdict.UNKNOWN}
+    # REQ-COMM-2 ("answer every request ... without crashing") is what broke: violated, with
+    # the requests that did it; every other property was never exercised: unknown
+    answers = "P-COMM-ANSWER-STEP"
+    verdicts = {item.prop.id: item.verdict for item in result.evidence.properties}
+    assert verdicts.pop(answers) is Verdict.VIOLATED
+    assert set(verdicts.values()) == {Verdict.UNKNOWN}
     assert all(r.detail.startswith(NOT_EXERCISED_FAILURE)
-               for item in result.evidence.properties for r in item.results)
+               for item in result.evidence.properties if item.prop.id != answers
+               for r in item.results)
+    (broken,) = (r for item in result.evidence.properties if item.prop.id == answers
+                 for r in item.results)
+    assert "the target failed" in broken.detail and broken.counterexample
+    assert broken.counterexample[0]["op"] == "configure"
     root = ET.fromstring(junit_text([check_suite(result.evidence, False)]))
-    assert root.get("errors") == str(len(observer_properties()))
-    assert len(root.findall("testcase/error")) == len(observer_properties())
+    assert root.get("errors") == str(len(observer_properties()) - 1)
+    assert len(root.findall("testcase/error")) == len(observer_properties()) - 1
+    failed = {case.get("classname", "") + " " + case.get("name", "")
+              for case in root.findall("testcase") if case.find("failure") is not None}
+    assert any(answers in name for name in failed), failed
     assessment = assess_target(SPEC, result.evidence)
-    assert assessment.verdict is Verdict.UNKNOWN
-    assert set(assessment.verdicts.values()) == {Verdict.UNKNOWN}
+    assert assessment.verdict is Verdict.VIOLATED
     assert assessment.hazards is not None
     controls = {c.id: c for c in assessment.hazards.controls}
+    # the firmware-crash hazard's control failed on this build
+    assert controls["RC-ROBUST-PROTOCOL"].verdict is Verdict.VIOLATED
+    assert controls["RC-ROBUST-PROTOCOL"].p == 1
     assert controls["RC-OCCLUSION"].verdict is Verdict.UNKNOWN  # never "passed"
     assert SPEC.hazard_log is not None
     assert controls["RC-OCCLUSION"].p == SPEC.hazard_log.verdict_probability["unknown"].p
@@ -49,13 +63,14 @@ def test_a_garbage_target_leaves_every_property_unknown_and_junit_errors() -> No
 def test_a_property_whose_trigger_never_happened_on_a_target_is_vacuous_not_passed() -> None:
     outcome = FuzzOutcome(triggers={"P-DKA-OCCLUSION": 0, "P-DOSE-MAX-BOLUS": 7}, examples=20,
                           requests=400)
-    vacuous = target_result(outcome, "P-DKA-OCCLUSION")
+    occlusion, max_bolus = by_id("P-DKA-OCCLUSION"), by_id("P-DOSE-MAX-BOLUS")
+    vacuous = target_result(outcome, occlusion)
     assert vacuous.verdict is Verdict.UNKNOWN and vacuous.detail.startswith(VACUOUS_ON_TARGET)
-    assert target_result(outcome, "P-DOSE-MAX-BOLUS").verdict is Verdict.PASSED
+    assert target_result(outcome, max_bolus).verdict is Verdict.PASSED
     failed = replace(outcome, target_failure="target exited with status -6")
-    assert target_result(failed, "P-DOSE-MAX-BOLUS").detail.startswith(NOT_EXERCISED_FAILURE)
+    assert target_result(failed, max_bolus).detail.startswith(NOT_EXERCISED_FAILURE)
     violated = replace(failed, violations={"P-DOSE-MAX-BOLUS": [{"op": "tick"}]})
-    assert target_result(violated, "P-DOSE-MAX-BOLUS").verdict is Verdict.VIOLATED
+    assert target_result(violated, max_bolus).verdict is Verdict.VIOLATED
 
 
 def _target(verdicts: dict[str, Verdict]) -> Evidence:

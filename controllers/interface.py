@@ -23,9 +23,10 @@ from typing import Any
 
 from pumpproof.errors import UsageError
 
-__all__ = ["INPUT_SCHEMA", "SAFETY_SETTINGS", "Bolus", "Carbs", "Command", "ControllerInput",
-           "Dose", "Glucose", "Settings", "TempBasal", "decode_command", "decode_input",
-           "encode_command", "encode_input", "example_input", "schedule_value", "with_settings"]
+__all__ = ["DAY_MIN", "INPUT_SCHEMA", "REAL_OFFSETS_MIN", "SAFETY_SETTINGS", "Bolus", "Carbs",
+           "Command", "ControllerInput", "Dose", "Glucose", "Settings", "TempBasal",
+           "decode_command", "decode_input", "encode_command", "encode_input", "example_input",
+           "schedule_value", "with_settings"]
 
 INPUT_SCHEMA = "pumpproof.controller/1"
 
@@ -34,6 +35,11 @@ SAFETY_SETTINGS = ("max_basal_mU_per_h", "max_bolus_mU", "max_iob_mU", "suspend_
 
 #: Minutes in a day: schedules cover ``[0, 1440)`` local minutes.
 DAY_MIN = 1440
+
+#: The UTC offsets (minutes) in use today: every whole hour from -12 h to +14 h and the
+#: fractional ones (Marquesas, Kabul, India, Nepal, Myanmar, Eucla, Darwin).
+REAL_OFFSETS_MIN: tuple[int, ...] = tuple(sorted(
+    {h * 60 for h in range(-12, 15)} | {-570, 270, 330, 345, 390, 525, 570}))
 
 
 @dataclass(frozen=True)

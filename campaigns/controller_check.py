@@ -103,7 +103,7 @@ def _result(check: ControllerCheck, prop: ControllerProperty) -> MethodResult:
         return MethodResult(Method.FUZZ, Verdict.UNKNOWN, examples=0, triggers=0, detail=detail)
     finding = r.findings.get(prop.id)
     if finding is not None:
-        how = "shrunk" if finding.shrunk else "not fully shrunk (the budget ran out)"
+        how = "shrunk" if finding.shrunk else "not fully shrunk: the budget ran out"
         return MethodResult(Method.FUZZ, Verdict.VIOLATED, examples=r.examples,
                             triggers=triggers, detail=f"{finding.problem} ({how}; input: "
                             f"{finding_file(prop.id)})")

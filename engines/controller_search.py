@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
@@ -141,6 +141,42 @@ def _hypothesis(session: _Session, prop: ControllerProperty, props: list[Control
         raise
 
 
+def _smaller(case: Case) -> list[Case]:
+    """Candidate simplifications of a case, biggest cuts first."""
+    i, s = case.input, case.input.settings
+    out: list[Case] = []
+    for name in ("glucose", "boluses", "temp_basals", "carbs"):
+        items = getattr(i, name)
+        if len(items) > 1:
+            out.append(replace(case, input=replace(i, **{name: items[len(items) // 2:]})))
+        out.extend(replace(case, input=replace(i, **{name: items[:k] + items[k + 1:]}))
+                   for k in range(len(items)))
+    for name in ("basal_schedule", "isf_schedule", "carb_ratio_schedule", "target_schedule"):
+        rows = getattr(s, name)
+        for k in range(1, len(rows)):
+            out.append(replace(case, input=replace(i, settings=replace(
+                s, **{name: rows[:k] + rows[k + 1:]}))))
+    return out
+
+
+def _minimize(session: _Session, prop: ControllerProperty, props: list[ControllerProperty],
+              finding: Finding) -> None:
+    """Greedy shrinking of a finding Hypothesis did not shrink (found while searching for
+    another property): drop readings, doses and schedule segments while it still fails."""
+    case = finding.case
+    progress = True
+    while progress:
+        progress = False
+        for candidate in _smaller(case):
+            violated = session.judge(candidate, [prop])
+            if prop.id in violated:
+                case = candidate
+                session.result.findings[prop.id] = Finding(prop.id, case, *violated[prop.id],
+                                                           shrunk=False)
+                progress = True
+                break
+
+
 def search(controller: Controller, budget_s: float, seed: int,
            progress: Callable[[str], None] = lambda _: None,
            max_examples: int = 200) -> SearchResult:
@@ -168,6 +204,13 @@ def search(controller: Controller, budget_s: float, seed: int,
                 _hypothesis(session, prop, props, seed + index, max_examples)
             except _OutOfTime:
                 continue
+        for prop in props:
+            finding = result.findings.get(prop.id)
+            if finding is not None and not finding.shrunk:
+                progress(f"shrinking {prop.id} on {controller.name}")
+                session.deadline = start + budget_s
+                _minimize(session, prop, props, finding)
+                result.findings[prop.id] = replace(result.findings[prop.id], shrunk=True)
     except _OutOfTime:
         result.budget_exhausted = True
     except TargetFailure as exc:

@@ -159,5 +159,10 @@ class Oref0Controller:
         except (ValueError, TypeError) as exc:
             raise TargetFailure(f"oref0 answered something unreadable: {exc}") from None
 
+    def determine_basal(self, files: dict[str, Any]) -> dict[str, Any]:
+        """determine-basal on oref0's own input files (``op: determine-basal``): the raw rT."""
+        answer: dict[str, Any] = self._process.send({"op": "determine-basal", **files})
+        return dict(answer["rT"])
+
     def close(self) -> None:
         self._process.close()

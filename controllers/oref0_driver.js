@@ -76,6 +76,14 @@ lines.on('line', function (line) {
   try { req = JSON.parse(line); } catch (e) { out.write(JSON.stringify({ error: 'bad request' }) + '\n'); return; }
   if (req.op === 'quit') { process.exit(0); }
   if (req.op === 'version') { out.write(JSON.stringify({ version: version }) + '\n'); return; }
+  if (req.op === 'determine-basal') {
+    // oref0-determine-basal.js's own call on its own input files (the examples test).
+    var rT = determineBasal(getLastGlucose(req.glucose), req.currenttemp, req.iob, req.profile,
+                            req.autosens, req.meal, tempBasalFunctions, req.microbolus, null,
+                            new RealDate(req.current_time_ms));
+    out.write(JSON.stringify({ rT: rT }) + '\n');
+    return;
+  }
   var answer;
   try {
     answer = decide(req);

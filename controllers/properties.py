@@ -19,18 +19,21 @@ from dataclasses import dataclass, replace
 from .insulin import net_iob_mU
 from .interface import (
     DAY_MIN,
-    SAFETY_SETTINGS,
     Command,
     ControllerInput,
     Settings,
 )
 
-__all__ = ["LOW_DEFAULT_MG_DL", "PROPERTIES", "Case", "ControllerProperty", "Judgement",
-           "by_id", "effective_rate", "increases", "shift_time_zone"]
+__all__ = ["FAIL_CLOSED_SETTINGS", "LOW_DEFAULT_MG_DL", "PROPERTIES", "Case",
+           "ControllerProperty", "Judgement", "by_id", "effective_rate", "increases",
+           "shift_time_zone"]
 
 #: The low threshold when the controller has no suspend threshold or it is unusable:
 #: level 1 hypoglycaemia (< 70 mg/dL, ADA Standards of Care, 6. Glycemic Targets).
 LOW_DEFAULT_MG_DL = 70
+#: The limits whose loss could mean an unlimited dose (C-FAIL-CLOSED); a lost suspend
+#: threshold is judged by C-LOW-NO-INCREASE at 70 mg/dL instead.
+FAIL_CLOSED_SETTINGS = ("max_basal_mU_per_h", "max_bolus_mU", "max_iob_mU")
 #: "Predicted low" looks this far ahead on the recent CGM trend.
 PREDICTION_MIN = 30
 #: Carbs within this many minutes may legitimately outweigh a falling trend.
@@ -242,7 +245,7 @@ def _future(case: Case, c: Command, _d: Decide, _s: frozenset[str]) -> Judgement
 
 def _fail_closed(case: Case, c: Command, _d: Decide, supported: frozenset[str]) -> Judgement:
     s = case.input.settings
-    lost = [n for n in SAFETY_SETTINGS if n in supported and s.limit(n) is None]
+    lost = [n for n in FAIL_CLOSED_SETTINGS if n in supported and s.limit(n) is None]
     if not lost:
         return Judgement(False)
     how = ", ".join(f"{n} {'missing' if n in s.missing else getattr(s, n)}" for n in lost)

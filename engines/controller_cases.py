@@ -150,8 +150,10 @@ def directed_cases(supported: frozenset[str]) -> list[Case]:
     out: list[Case] = [Case(base), Case(high)]
     for limit in (1230, 1201, 1249, 1250, 1001, 3000, 3001):  # off and on the 50 mU/h grid
         out.append(Case(with_settings(high, max_basal_mU_per_h=limit)))
+    very_high = _high(base, 350)
     for limit in (0, 1, 330, 349, 350, 1000, 1001):
         out.append(Case(with_settings(high, max_bolus_mU=limit)))
+        out.append(Case(with_settings(very_high, max_bolus_mU=limit)))
     recent = replace(high, boluses=(Bolus(high.now_min - 30, 3000),))
     iob = net_iob_mU(recent)
     for limit in (0, iob - 1, iob, iob + 1, iob + 500):
@@ -159,7 +161,8 @@ def directed_cases(supported: frozenset[str]) -> list[Case]:
     for last in (69, 70, 71, 55, 40):
         out.append(Case(_falling(base, last, 0)))
         out.append(Case(_falling(base, last, 2)))
-    out.append(Case(_falling(_high(base, 200), 120, 6)))  # falling fast toward low
+    for last, step in ((120, 6), (100, 8), (130, 15)):  # falling toward low, above target
+        out.append(Case(_falling(base, last, step)))
     for age in (15, 16, 30, 60):
         out.append(Case(replace(high, now_min=high.now_min + age)))
     out.append(Case(replace(high, glucose=())))

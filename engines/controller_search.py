@@ -179,13 +179,15 @@ def _minimize(session: _Session, prop: ControllerProperty, props: list[Controlle
 
 def search(controller: Controller, budget_s: float, seed: int,
            progress: Callable[[str], None] = lambda _: None,
-           max_examples: int = 200) -> SearchResult:
-    """Directed cases, then a shrinking search per applicable property, within the budget."""
+           max_examples: int = 200, only: frozenset[str] | None = None) -> SearchResult:
+    """Directed cases, then a shrinking search per applicable property (``only`` these, if
+    given), within the budget."""
     result = SearchResult()
     session = _Session(controller, result)
     start = time.monotonic()
     session.deadline = start + budget_s
-    props = [p for p in PROPERTIES if applicable(p, controller)]
+    props = [p for p in PROPERTIES if applicable(p, controller)
+             and (only is None or p.id in only)]
     try:
         progress(f"directed cases on {controller.name}")
         for case in directed_cases(controller.supported):

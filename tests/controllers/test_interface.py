@@ -54,4 +54,5 @@ def test_commands_are_integers() -> None:
 
 
 def test_float_units_round_up_exactly() -> None:
-    assert [mU_ceil(x) for x in (1.25, 1.250001, 1.2500001, 0.025, 35.0)] == [1250, 1251, 1250, 25, 35000]
+    values = (1.25, 1.250001, 1.2500001, 0.025, 35.0)
+    assert [mU_ceil(x) for x in values] == [1250, 1251, 1250, 25, 35000]

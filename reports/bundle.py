@@ -1,7 +1,8 @@
 """The evidence bundle: one self-contained, reproducible JSON file per campaign.
 
 ``bundle.json`` (schema ``pumpproof.bundle/1``) holds the verification evidence, the
-hazard analysis, the target checks, the timelines of every counterexample (replayed on
+hazard analysis, the target checks, the AID controller checks (``controllers``, only when
+there are any), the timelines of every counterexample (replayed on
 the reference model by the campaign, so reports need nothing else), the spec's hashes,
 tool versions, seed and profile, the firmware revision when given, and a manifest of
 every artifact written beside it with its SHA-256. It is written atomically and deterministically
@@ -54,11 +55,13 @@ class Bundle:
     timelines: Mapping[str, Timeline] = field(default_factory=dict)
     revision: str | None = None
     diagrams: Mapping[str, str] = field(default_factory=dict)
+    # evidence.json of each checked AID controller (``check --controller``), as written
+    controllers: tuple[Mapping[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         spec = self.spec
         evidence = evidence_json(self.evidence)
-        return {
+        out: dict[str, Any] = {
             "schema": BUNDLE_SCHEMA,
             "tool": evidence["tool"],
             "seed": evidence["seed"],
@@ -86,6 +89,9 @@ class Bundle:
             "manifest": [dict(a) for a in self.artifacts],
             "diagrams": dict(sorted(self.diagrams.items())),
         }
+        if self.controllers:  # only then: bundles without controllers keep their bytes
+            out["controllers"] = [dict(c) for c in self.controllers]
+        return out
 
 
 def build_bundle(
@@ -97,10 +103,11 @@ def build_bundle(
     timelines: Mapping[str, Timeline],
     revision: str | None = None,
     diagrams: Mapping[str, str] | None = None,
+    controllers: Sequence[Mapping[str, Any]] = (),
 ) -> Bundle:
     """The bundle of a campaign; ``timelines`` are its counterexamples, already replayed."""
     return Bundle(spec, evidence, hazards, tuple(targets), tuple(artifacts), dict(timelines),
-                  revision, dict(diagrams or {}))
+                  revision, dict(diagrams or {}), tuple(controllers))
 
 
 def load_bundle(path: str | Path) -> dict[str, Any]:

@@ -56,6 +56,17 @@ def findings(bundle: BundleDocument) -> list[dict[str, str]]:
             if prop["verdict"] == "violated":
                 out.append({"kind": "target violation", "item": prop["id"], "anchor": "targets",
                             "message": f"{section.get('description')}: {prop['title']}"})
+    for controller in bundle.get("controllers", []):
+        section = controller.get("controller", {})
+        name = f"{section.get('name')} {section.get('version')}"
+        if section.get("failure"):
+            out.append({"kind": "controller failure", "item": name, "anchor": "controllers",
+                        "message": str(section["failure"].get("message"))})
+        for prop in controller.get("properties", []):
+            if prop["verdict"] == "violated":
+                problem = section.get("findings", {}).get(prop["id"], {}).get("problem", "")
+                out.append({"kind": "controller violation", "item": prop["id"],
+                            "anchor": "controllers", "message": f"{name}: {problem}"})
     hazards = bundle.get("hazards") or {}
     for hazard in hazards.get("hazards", []):
         if not hazard["acceptable"]:

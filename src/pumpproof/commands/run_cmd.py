@@ -1,8 +1,8 @@
 """``pumpproof run``: the main job — one campaign, one bundle, every report.
 
 Validates the spec, verifies the reference model (proofs, bounded search, fuzzing,
-contracts), checks each ``--target``, analyses hazards with that evidence, writes
-``OUT/bundle.json`` (atomically) and renders ``report.html``, ``report.md``,
+contracts), checks each ``--target`` and each AID ``--controller``, analyses hazards with
+that evidence, writes ``OUT/bundle.json`` (atomically) and renders ``report.html``, ``report.md``,
 ``junit.xml`` and ``report.sarif`` from it. Exit 1 on a violation, a target failure or an
 unacceptable residual risk; 3 when something is inconclusive; 2 on bad input.
 """
@@ -13,12 +13,15 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from pumpproof.campaigns.check import CheckOptions, run_check
+from pumpproof.campaigns.controller_check import check_controller, controller_evidence
 from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE, conformance_trace_name
 from pumpproof.campaigns.junit import evidence_suite, junit_text
 from pumpproof.campaigns.timeline import counterexample_timelines
 from pumpproof.campaigns.verify import verify
+from pumpproof.controllers import make_controller
 from pumpproof.errors import ExitCode
 from pumpproof.files import dumps, jsonl, write_atomic, write_json
 from pumpproof.hazards.risk import HazardAssessment
@@ -29,6 +32,7 @@ from pumpproof.spec import load_spec
 from ._args import positive_int, seconds, seed
 from ._console import Stages, console
 from .check_cmd import print_target_findings
+from .controller_check import print_controller_check, write_controller_outputs
 from .hazards_cmd import analyse_hazards
 from .verify_cmd import exit_code, print_summary, write_outputs
 
@@ -40,10 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", help="spec directory (default: built-in)")
     parser.add_argument("--target", action="append", default=[],
                         help="also check this target (repeatable): py:… or cmd:…")
+    parser.add_argument("--controller", action="append", default=[],
+                        help="also check this AID controller (repeatable): oref0, pyloopkit "
+                        "or cmd:…")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
     parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--workers", type=positive_int, default=2)
-    parser.add_argument("--budget", type=seconds, default=60.0, help="seconds per target")
+    parser.add_argument("--budget", type=seconds, default=60.0,
+                        help="seconds per target and per controller")
     parser.add_argument("--revision", help="revision of the firmware under test")
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
 
@@ -53,7 +61,10 @@ def run(args: argparse.Namespace) -> ExitCode:
     out = Path(args.out)
     started = time.perf_counter()
     spec = load_spec(args.spec)
-    stages = Stages(2 + len(args.target))
+    stages = Stages(2 + len(args.target) + len(args.controller))
+    controllers = [make_controller(c, timeout_s=10.0) for c in args.controller]  # bad → 2
+    for controller in controllers:
+        controller.close()
     with stages.stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,
                           progress=update)
@@ -80,6 +91,20 @@ def run(args: argparse.Namespace) -> ExitCode:
                   f"{target_out / TARGET_FAILURE_TRACE})", flush=True)
         print_target_findings(spec, result, description, target_out, 5.0, args.spec)
         targets.append(result.evidence)
+    checked: list[dict[str, Any]] = []
+    for index, description in enumerate(args.controller):
+        controller_out = out / "controllers" / str(index)
+        controller = make_controller(description, timeout_s=10.0)
+        try:
+            with stages.stage(f"checking controller {description}") as update:
+                check = check_controller(controller, description, args.budget, args.seed,
+                                         progress=update)
+        finally:
+            controller.close()
+        controller_evidence_ = controller_evidence(spec, check)
+        write_controller_outputs(controller_out, check, controller_evidence_)
+        print_controller_check(check, controller_out)
+        checked.append(controller_evidence_)
     hazards: HazardAssessment | None = None
     diagrams: dict[str, str] = {}
     with stages.stage("hazards, bundle and reports"):
@@ -89,7 +114,8 @@ def run(args: argparse.Namespace) -> ExitCode:
                      if p.is_file() and p.name not in ("bundle.json", "timings.json")
                      and p.name not in REPORTS.values()]
         bundle = build_bundle(spec, evidence, hazards, targets, manifest(out, artifacts),
-                              counterexample_timelines(spec, evidence), args.revision, diagrams)
+                              counterexample_timelines(spec, evidence), args.revision, diagrams,
+                              checked)
         text = dumps(bundle.to_json())
         write_atomic(out / "bundle.json", text)
         stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored
@@ -99,7 +125,8 @@ def run(args: argparse.Namespace) -> ExitCode:
     console(stderr=True).print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} "
                                "in a browser", markup=False, highlight=False)
     target_failed = any(t.violated or (t.target is not None and t.target.failure is not None)
-                        for t in targets)
+                        for t in targets) or any(
+        c["verdict"] == "violated" or c["controller"]["failure"] for c in checked)
     code = exit_code(evidence)
     if code is ExitCode.FINDING or target_failed or (hazards and hazards.unacceptable):
         return ExitCode.FINDING

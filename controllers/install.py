@@ -7,6 +7,10 @@
   with ``pip install --no-deps`` — its pins (numpy 1.16.4) do not build on Python 3.11 —
   plus what it really imports: numpy and backports-datetime-fromisoformat.
 
+* simglucose (PyPI ``simglucose==SIMGLUCOSE_VERSION``, the virtual patients of the closed
+  loop) likewise with ``--no-deps`` — its gym 0.9.4 pin does not install — plus what the
+  patient model imports: numpy, scipy, pandas and ``setuptools<81`` (``pkg_resources``).
+
 A step already done (the pinned version present) is skipped, so a second run is quick.
 """
 
@@ -23,11 +27,24 @@ from pathlib import Path
 
 from pumpproof.errors import UsageError
 
-__all__ = ["OREF0_VERSION", "PYLOOPKIT_IMPORTS", "PYLOOPKIT_VERSION", "controllers_dir",
-           "oref0_dir", "oref0_status", "pyloopkit_status", "setup"]
+__all__ = [
+    "OREF0_VERSION",
+    "PYLOOPKIT_IMPORTS",
+    "PYLOOPKIT_VERSION",
+    "SIMGLUCOSE_VERSION",
+    "controllers_dir",
+    "oref0_dir",
+    "oref0_status",
+    "pyloopkit_status",
+    "setup",
+    "simglucose_status",
+]
 
 OREF0_VERSION = "0.7.1"
 PYLOOPKIT_VERSION = "0.0.15"
+SIMGLUCOSE_VERSION = "0.2.11"
+#: What simglucose's patient model imports (its own pins include gym 0.9.4).
+SIMGLUCOSE_IMPORTS = ("numpy", "scipy", "pandas", "setuptools<81")
 #: PyLoopKit's real imports beyond the standard library (its setup.py pins are unbuildable).
 PYLOOPKIT_IMPORTS = ("numpy", "backports-datetime-fromisoformat")
 
@@ -54,6 +71,31 @@ def oref0_status() -> str | None:
     if version != OREF0_VERSION:
         return f"oref0 {version} is installed, {OREF0_VERSION} is pinned (run: pumpproof " \
                "controllers setup)"
+    return None
+
+
+def _installed(name: str, version: str) -> str | None:
+    try:
+        found = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return f"{name} is not installed in this Python (run: pumpproof controllers setup)"
+    return None if found == version else f"{name} {found} is installed, {version} is pinned"
+
+
+def simglucose_status() -> str | None:
+    """Why the virtual patients cannot run in this Python (None: they can)."""
+    problem = _installed("simglucose", SIMGLUCOSE_VERSION)
+    if problem is not None:
+        return problem
+    for name in ("numpy", "scipy", "pandas", "setuptools"):
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return f"{name}, which simglucose imports, is not installed (run: pumpproof " \
+                   "controllers setup)"
+    if int(metadata.version("setuptools").split(".")[0]) >= 81:
+        return "setuptools 81 or later has no pkg_resources, which simglucose needs (run: " \
+               "pumpproof controllers setup)"
     return None
 
 
@@ -108,8 +150,18 @@ def _setup_pyloopkit(say: Callable[[str], None]) -> None:
     say(f"PyLoopKit {PYLOOPKIT_VERSION}: installed in {sys.prefix}")
 
 
+def _setup_simglucose(say: Callable[[str], None]) -> None:
+    if simglucose_status() is None:
+        say(f"simglucose {SIMGLUCOSE_VERSION}: already installed in {sys.prefix}")
+        return
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    _run([*pip, "--no-deps", f"simglucose=={SIMGLUCOSE_VERSION}"], say)
+    _run([*pip, *SIMGLUCOSE_IMPORTS], say)
+    say(f"simglucose {SIMGLUCOSE_VERSION}: installed in {sys.prefix}")
+
+
 SETUPS: dict[str, Callable[[Callable[[str], None]], None]] = {
-    "oref0": _setup_oref0, "pyloopkit": _setup_pyloopkit}
+    "oref0": _setup_oref0, "pyloopkit": _setup_pyloopkit, "simglucose": _setup_simglucose}
 
 
 def setup(names: list[str], say: Callable[[str], None]) -> None:

@@ -192,8 +192,10 @@ _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8
         9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 29: 2.045}
 
 
-def mean_ci(values: Sequence[float]) -> dict[str, float | None]:
-    """Mean over patients and its 95% t-interval (None with a single patient)."""
+def mean_ci(values: Sequence[float], low: float = 0.0,
+            high: float = math.inf) -> dict[str, float | None]:
+    """Mean over patients and its 95% t-interval, within the metric's range ``[low, high]``
+    (None with a single patient)."""
     n = len(values)
     mean = sum(values) / n
     if n < 2:
@@ -201,8 +203,8 @@ def mean_ci(values: Sequence[float]) -> dict[str, float | None]:
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     t = _T95[max(k for k in _T95 if k <= n - 1)] if n - 1 < 30 else 1.96
     half = t * sd / math.sqrt(n)
-    return {"mean": round(mean, 3), "ci95_low": round(mean - half, 3),
-            "ci95_high": round(mean + half, 3)}
+    return {"mean": round(mean, 3), "ci95_low": round(max(low, mean - half), 3),
+            "ci95_high": round(min(high, mean + half), 3)}
 
 
 def poisson_rate_ci(events: int, exposure: float) -> dict[str, float]:
@@ -222,9 +224,10 @@ def summary(result: LoopResult) -> dict[str, Any]:
     """closed-loop.json: per patient, the means with 95% CIs, hazard rates per patient-day."""
     outs = [o.to_json() for o in result.patients]
     patient_days = sum(o.minutes for o in result.patients) / 1440
-    metrics = {key: mean_ci([o[key] for o in outs]) for key in
-               ("tir_pct", "tbr_70_pct", "tbr_54_pct", "tar_180_pct", "tar_250_pct",
-                "total_insulin_U")}
+    metrics = {key: mean_ci([o[key] for o in outs], 0.0, 100.0 if key.endswith("_pct")
+                            else math.inf)
+               for key in ("tir_pct", "tbr_70_pct", "tbr_54_pct", "tar_180_pct",
+                           "tar_250_pct", "total_insulin_U")}
     decisions = sum(o.decisions for o in result.patients)
     hazards = {"severe_hypo_episodes_per_patient_day": poisson_rate_ci(
         sum(o.severe_hypo_episodes for o in result.patients), patient_days)}

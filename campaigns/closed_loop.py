@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +33,12 @@ from pumpproof.controllers.interface import (
 )
 from pumpproof.controllers.properties import PROPERTIES, Case
 from pumpproof.engines.controller_search import applicable
+from pumpproof.errors import UsageError
 
 from .virtual_patients import Patient
 
-__all__ = ["LoopResult", "PatientOutcome", "run_closed_loop", "summary"]
+__all__ = ["LoopResult", "PatientOutcome", "run_closed_loop", "run_closed_loop_parallel",
+           "summary"]
 
 START_MIN = 29_453_760  # 2026-01-01T00:00Z
 HISTORY_MIN = 360  # what the controller is given: the last 6 hours
@@ -183,6 +186,58 @@ def run_closed_loop(controller: Controller, patients: Sequence[Patient], days: i
     outcomes = tuple(run_patient(controller, p, days * 1440, seed, progress) for p in patients)
     judged = tuple(p.id for p in JUDGED if applicable(p, controller))
     return LoopResult(controller.name, controller.version, days, seed, outcomes, judged)
+
+
+#: One patient's job for a worker process or a Dask worker: (controller spec, patient, minutes,
+#: seed). Each worker starts its own controller and patient, so nothing unpicklable travels.
+PatientJob = tuple[str, str, int, int]
+
+
+def _patient_job(job: PatientJob) -> tuple[PatientOutcome, str, tuple[str, ...]]:
+    from pumpproof.controllers import make_controller
+
+    from .virtual_patients import load_patient
+    spec, name, minutes, seed = job
+    controller = make_controller(spec)
+    try:
+        outcome = run_patient(controller, load_patient(name), minutes, seed)
+        judged = tuple(p.id for p in JUDGED if applicable(p, controller))
+        return outcome, controller.version, judged
+    finally:
+        controller.close()
+
+
+def run_closed_loop_parallel(spec: str, name: str, patients: Sequence[str], days: int,
+                             seed: int, workers: int = 1, dask_address: str | None = None,
+                             minutes: int | None = None) -> LoopResult:
+    """The same loop, one patient per job, on local processes or an existing Dask cluster;
+    results come back in patient order, so the result does not depend on where it ran."""
+    jobs: list[PatientJob] = [(spec, p, minutes or days * 1440, seed) for p in patients]
+    results: list[tuple[PatientOutcome, str, tuple[str, ...]]]
+    if dask_address:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--dask needs the 'distributed' package (pip install "
+                             "'pumpproof[dask]')") from None
+        try:
+            client = Client(dask_address, timeout=30)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {dask_address}: "
+                             f"{exc}") from None
+        try:
+            futures = client.map(_patient_job, jobs, pure=False)
+            results = client.gather(futures)  # type: ignore[no-untyped-call]
+        finally:
+            client.close()  # type: ignore[no-untyped-call]
+    elif workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_patient_job, jobs))
+    else:
+        results = [_patient_job(job) for job in jobs]
+    version = results[0][1] if results else ""
+    judged = results[0][2] if results else ()
+    return LoopResult(name, version, days, seed, tuple(r[0] for r in results), judged)
 
 
 # -- statistics

@@ -40,3 +40,29 @@ def test_statistics() -> None:
     ten = poisson_rate_ci(10, 1)
     assert ten["ci95_low"] == pytest.approx(4.795, abs=0.01)  # exact: 4.795
     assert ten["ci95_high"] == pytest.approx(18.39, abs=0.05)  # exact: 18.390
+
+
+def test_patients_in_parallel_give_the_same_outcomes(tmp_path: object) -> None:
+    """One patient per job, in local processes or on a Dask cluster: the same outcomes, in
+    patient order, as one after the other."""
+    problem = simglucose_status()
+    if problem is not None:
+        pytest.skip(f"simglucose not available: {problem}")
+    import os
+    import sys
+    from pathlib import Path
+
+    from pumpproof.campaigns.closed_loop import run_closed_loop_parallel
+    root = str(Path(__file__).resolve().parents[2])
+    os.environ["PYTHONPATH"] = root + os.pathsep + os.environ.get("PYTHONPATH", "")
+    spec = f"cmd:{sys.executable} -m tests.fixtures.aid_controller"
+    names = ["adult#002", "child#001"]
+    serial = run_closed_loop_parallel(spec, "fixture", names, 1, 0, workers=1, minutes=120)
+    local = run_closed_loop_parallel(spec, "fixture", names, 1, 0, workers=2, minutes=120)
+    assert [o.to_json() for o in local.patients] == [o.to_json() for o in serial.patients]
+    assert [o.patient for o in local.patients] == names
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        dask = run_closed_loop_parallel(spec, "fixture", names, 1, 0,
+                                        dask_address=cluster.scheduler_address, minutes=120)
+    assert [o.to_json() for o in dask.patients] == [o.to_json() for o in serial.patients]

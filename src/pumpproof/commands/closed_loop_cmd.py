@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from pumpproof.campaigns.closed_loop import run_closed_loop, summary
+from pumpproof.campaigns.closed_loop import run_closed_loop, run_closed_loop_parallel, summary
 from pumpproof.campaigns.virtual_patients import PATIENT_NAMES, load_patient
 from pumpproof.controllers import make_controller
 from pumpproof.errors import ExitCode
@@ -27,23 +27,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         f"children; at most {len(PATIENT_NAMES)})")
     parser.add_argument("--days", type=positive_int, default=1)
     parser.add_argument("--seed", type=seed, default=0, help="meal times and sizes")
+    parser.add_argument("--workers", type=positive_int, default=1,
+                        help="patients in parallel local processes")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run the patients on an existing Dask cluster (tcp://host:port)")
     parser.add_argument("--out", default="pumpproof-closed-loop", help="output directory")
 
 
 def run(args: argparse.Namespace) -> ExitCode:
     names = PATIENT_NAMES[:min(args.patients, len(PATIENT_NAMES))]
-    patients = [load_patient(name) for name in names]
+    patients = [load_patient(name) for name in names]  # bad input (not set up) → exit 2 now
     controller = make_controller(args.controller)
-    try:
-        with Stages(1).stage(f"closed loop: {args.controller} on {len(patients)} patient(s) "
-                             f"for {args.days} day(s)") as update:
-            result = run_closed_loop(controller, patients, args.days, args.seed, update)
-    finally:
+    stage = (f"closed loop: {args.controller} on {len(patients)} patient(s) for {args.days} "
+             f"day(s)")
+    if args.workers > 1 or args.dask:
         controller.close()
+        with Stages(1).stage(stage):
+            result = run_closed_loop_parallel(args.controller, args.controller, names,
+                                              args.days, args.seed, args.workers, args.dask)
+    else:
+        try:
+            with Stages(1).stage(stage) as update:
+                result = run_closed_loop(controller, patients, args.days, args.seed, update)
+        finally:
+            controller.close()
     data = summary(result)
     out = Path(args.out)
     write_json(out / "closed-loop.json", data)
-    table = Table(title=f"closed loop: {args.controller} {result.version}, "
+    table = Table(title=f"closed loop: {result.controller} {result.version}, "
                         f"{len(patients)} patient(s) × {args.days} day(s)")
     for column in ("metric", "mean", "95% CI"):
         table.add_column(column)

@@ -21,8 +21,8 @@ def test_a_careful_controller_keeps_a_virtual_adult_in_range() -> None:
     if problem is not None:
         pytest.skip(f"simglucose not available: {problem}")
     patient = load_patient("adult#001")
-    outcome = run_patient(make(), patient, minutes=600, seed=0)  # 00:00–10:00, breakfast
-    assert outcome.minutes == 600 and outcome.decisions == 120
+    outcome = run_patient(make(), patient, minutes=480, seed=0)  # 00:00–08:00, breakfast
+    assert outcome.minutes == 480 and outcome.decisions == 96
     assert outcome.violations == {}
     assert outcome.below_54 == 0
     assert outcome.in_range > 0.8 * outcome.minutes
@@ -57,12 +57,12 @@ def test_patients_in_parallel_give_the_same_outcomes(tmp_path: object) -> None:
     os.environ["PYTHONPATH"] = root + os.pathsep + os.environ.get("PYTHONPATH", "")
     spec = f"cmd:{sys.executable} -m tests.fixtures.aid_controller"
     names = ["adult#002", "child#001"]
-    serial = run_closed_loop_parallel(spec, "fixture", names, 1, 0, workers=1, minutes=120)
-    local = run_closed_loop_parallel(spec, "fixture", names, 1, 0, workers=2, minutes=120)
+    serial = run_closed_loop_parallel(spec, "fixture", names, 1, 0, workers=1, minutes=60)
+    local = run_closed_loop_parallel(spec, "fixture", names, 1, 0, workers=2, minutes=60)
     assert [o.to_json() for o in local.patients] == [o.to_json() for o in serial.patients]
     assert [o.patient for o in local.patients] == names
     from distributed import LocalCluster
     with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         dask = run_closed_loop_parallel(spec, "fixture", names, 1, 0,
-                                        dask_address=cluster.scheduler_address, minutes=120)
+                                        dask_address=cluster.scheduler_address, minutes=60)
     assert [o.to_json() for o in dask.patients] == [o.to_json() for o in serial.patients]

@@ -23,7 +23,7 @@ def _env() -> dict[str, str]:
 
 def test_a_broken_controller_fails_the_gate_with_a_replayable_input(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = pumpproof("check", "--controller", _cmd("round-after-clamp"), "--budget", "8",
+    result = pumpproof("check", "--controller", _cmd("round-after-clamp"), "--budget", "4",
                        "--out", str(out), env=_env(), cwd=ROOT, timeout=120)
     assert result.returncode == 1, result.stderr
     assert "VIOLATED C-MAX-BASAL (REQ-AID-1): temp basal" in result.stdout
@@ -47,7 +47,7 @@ def test_a_broken_controller_fails_the_gate_with_a_replayable_input(tmp_path: Pa
 
 
 def test_a_careful_controller_passes(tmp_path: Path) -> None:
-    result = pumpproof("check", "--controller", _cmd(), "--budget", "5", "--out",
+    result = pumpproof("check", "--controller", _cmd(), "--budget", "3", "--out",
                        str(tmp_path), env=_env(), cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     evidence = json.loads((tmp_path / "evidence.json").read_text())

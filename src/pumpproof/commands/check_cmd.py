@@ -64,6 +64,12 @@ def run(args: argparse.Namespace) -> ExitCode:
     if args.controller is not None:
         if args.target or args.target_cmd:
             return _usage("give --controller or a target (--target, --target-cmd), not both")
+        unused = [name for name, given in (
+            ("--baseline", args.baseline), ("--write-baseline", args.write_baseline),
+            ("--dask", args.dask), ("--workers", args.workers != 1),
+            ("--strict-conformance", args.strict_conformance)) if given]
+        if unused:
+            return _usage(f"{', '.join(unused)} apply to pump targets, not to --controller")
         from .controller_check import run_controller_check
         return run_controller_check(args)
     if bool(args.target) == bool(args.target_cmd):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pumpproof.hazards.risk import HazardAssessment, assess
 from pumpproof.properties.catalogue import all_properties
@@ -85,6 +86,9 @@ def assess_target(spec: Spec, evidence: Evidence,
     return TargetAssessment(evidence, not_exercised, hazards)
 
 
-def campaign_verdict(model: Evidence, targets: Sequence[TargetAssessment]) -> Verdict:
-    """The worst of the model's verdict and every target's."""
-    return worst([model.verdict, *(target.verdict for target in targets)])
+def campaign_verdict(model: Evidence, targets: Sequence[TargetAssessment],
+                     controllers: Sequence[Mapping[str, Any]] = ()) -> Verdict:
+    """The worst of the model's verdict, every target's and every AID controller's (the
+    controller evidence as stored: its ``verdict`` value)."""
+    return worst([model.verdict, *(target.verdict for target in targets),
+                  *(Verdict(c["verdict"]) for c in controllers)])

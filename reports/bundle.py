@@ -1,9 +1,10 @@
 """The evidence bundle: one self-contained, reproducible JSON file per campaign.
 
 ``bundle.json`` (schema ``pumpproof.bundle/1``) holds the overall ``verdict`` (the worst of
-the model's and every target's), the verification evidence of the reference model (design
-evidence) and its hazard analysis, each target check with its own verdict and its own
-hazard analysis, the timelines of every counterexample (replayed on
+the model's, every target's and every AID controller's), the verification evidence of the
+reference model (design evidence) and its hazard analysis, each target check with its own
+verdict and its own hazard analysis, the AID controller checks (``controllers``, only when
+there are any), the timelines of every counterexample (replayed on
 the reference model by the campaign, so reports need nothing else), the spec's hashes,
 tool versions, seed and profile, the firmware revision when given, and a manifest of
 every artifact written beside it with its SHA-256. It is written atomically and deterministically
@@ -57,11 +58,13 @@ class Bundle:
     timelines: Mapping[str, Timeline] = field(default_factory=dict)
     revision: str | None = None
     diagrams: Mapping[str, str] = field(default_factory=dict)
+    # evidence.json of each checked AID controller (``check --controller``), as written
+    controllers: tuple[Mapping[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         spec = self.spec
         evidence = evidence_json(self.evidence)
-        return {
+        out: dict[str, Any] = {
             "schema": BUNDLE_SCHEMA,
             "tool": evidence["tool"],
             "seed": evidence["seed"],
@@ -86,12 +89,15 @@ class Bundle:
             ),
             "evidence": evidence,
             "hazards": self.hazards.to_json() if self.hazards is not None else None,
-            "verdict": campaign_verdict(self.evidence, self.targets).value,
+            "verdict": campaign_verdict(self.evidence, self.targets, self.controllers).value,
             "targets": [target_json(t) for t in self.targets],
             "timelines": {name: dict(t) for name, t in sorted(self.timelines.items())},
             "manifest": [dict(a) for a in self.artifacts],
             "diagrams": dict(sorted(self.diagrams.items())),
         }
+        if self.controllers:  # only then: bundles without controllers keep their bytes
+            out["controllers"] = [dict(c) for c in self.controllers]
+        return out
 
 
 def target_json(target: TargetAssessment) -> dict[str, Any]:
@@ -115,10 +121,11 @@ def build_bundle(
     timelines: Mapping[str, Timeline],
     revision: str | None = None,
     diagrams: Mapping[str, str] | None = None,
+    controllers: Sequence[Mapping[str, Any]] = (),
 ) -> Bundle:
     """The bundle of a campaign; ``timelines`` are its counterexamples, already replayed."""
     return Bundle(spec, evidence, hazards, tuple(targets), tuple(artifacts), dict(timelines),
-                  revision, dict(diagrams or {}))
+                  revision, dict(diagrams or {}), tuple(controllers))
 
 
 def load_bundle(path: str | Path) -> dict[str, Any]:

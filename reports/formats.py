@@ -87,6 +87,9 @@ def render_junit(bundle: BundleDocument) -> str:
     suites = [("verify: reference model", bundle["evidence"]["properties"], None)]
     for target in bundle.get("targets", []):
         suites.append((f"check: {target['target']['description']}", target["properties"], target))
+    for controller in bundle.get("controllers", []):
+        suites.append((f"controller: {controller['controller']['name']}",
+                       controller["properties"], None))
     out = []
     for name, properties, target in suites:
         cases = []
@@ -123,6 +126,13 @@ def render_sarif(bundle: BundleDocument) -> str:
     for target in bundle.get("targets", []):
         violated += [(p, target["target"]["description"]) for p in target["properties"]
                      if p["verdict"] == "violated"]
+    for controller in bundle.get("controllers", []):
+        violated += [(p, f"controller {controller['controller']['name']}")
+                     for p in controller["properties"] if p["verdict"] == "violated"]
+        known = {rule["id"] for rule in rules}
+        rules += [{"id": p["id"], "name": p["id"], "shortDescription": {"text": p["title"]},
+                   "properties": {"requirements": p["requirements"]}}
+                  for p in controller["properties"] if p["id"] not in known]
     for prop, where in violated:
         first = prop["requirements"][0] if prop["requirements"] else None
         line = requirements.get(first, {}).get("line", 1) if first else 1

@@ -127,6 +127,18 @@ def findings(bundle: BundleDocument) -> list[dict[str, str]]:
         if prop["verdict"] == "violated":
             out.append({"kind": "violation", "item": prop["id"], "anchor": f"prop-{prop['id']}",
                         "source": DESIGN, "message": prop["title"]})
+    for controller in bundle.get("controllers", []):
+        section = controller.get("controller", {})
+        name = f"{section.get('name')} {section.get('version')}"
+        if section.get("failure"):
+            out.append({"kind": "controller failure", "item": name, "anchor": "controllers",
+                        "source": name, "message": str(section["failure"].get("message"))})
+        for prop in controller.get("properties", []):
+            if prop["verdict"] == "violated":
+                problem = section.get("findings", {}).get(prop["id"], {}).get("problem", "")
+                out.append({"kind": "controller violation", "item": prop["id"],
+                            "anchor": "controllers", "source": name,
+                            "message": problem})
     hazards = bundle.get("hazards") or {}
     for hazard in hazards.get("hazards", []):
         if not hazard["acceptable"]:

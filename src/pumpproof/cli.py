@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("simulate_cmd", "replay protocol requests on a target and print observations"),
     "verify": ("verify_cmd", "prove, search and fuzz every property on the reference model"),
     "check": ("check_cmd", "the CI gate: drive a target (firmware) through every property"),
+    "closed-loop": ("closed_loop_cmd", "an AID controller dosing virtual patients (simglucose): "
+                    "time in range, insulin, hazard rates with confidence intervals"),
+    "controllers": ("controllers_cmd", "set up the AID controllers (oref0, PyLoopKit), status, "
+                    "replay one decision"),
     "selftest": ("selftest_cmd", "run every mutant of the model; each must be caught"),
     "run": ("run_cmd", "the main job: verify, check targets, analyse hazards, bundle, reports"),
     "report": ("report_cmd", "render a bundle as html, md, junit or sarif"),

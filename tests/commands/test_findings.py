@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,12 @@ def test_a_finding_that_does_not_replay_says_why() -> None:
 
 @pytest.mark.slow
 def test_run_prints_the_findings_of_each_target(tmp_path: Path) -> None:
+    """A target and an AID controller in one run: both in the output, the bundle and the
+    reports."""
     out = tmp_path / "out"
-    result = pumpproof("run", "--target", OFF_BY_ONE, "--budget", "10", "--out", str(out),
-                       env=ENV, timeout=1500)
+    controller = f"cmd:{sys.executable} -m tests.fixtures.aid_controller round-after-clamp"
+    result = pumpproof("run", "--target", OFF_BY_ONE, "--controller", controller, "--budget",
+                       "10", "--out", str(out), env=ENV, timeout=1500, cwd=ROOT)
     assert result.returncode == 1, result.stderr[-2000:]
     trace = out / "targets" / "0" / "counterexamples" / "P-DOSE-MAX-BOLUS.fuzz.jsonl"
     lines = result.stdout.splitlines()
@@ -109,6 +113,12 @@ def test_run_prints_the_findings_of_each_target(tmp_path: Path) -> None:
     assert lines[head].endswith("limit max_bolus_mU 10000 mU")
     assert lines[head + 1] == f"  trace:  {trace}" and trace.is_file()
     stages = result.stderr.splitlines()
-    for stage in ("stage 1/3: verifying the reference model", f"stage 2/3: checking {OFF_BY_ONE}",
-                  "stage 3/3: hazards, bundle and reports"):
+    for stage in ("stage 1/4: verifying the reference model", f"stage 2/4: checking {OFF_BY_ONE}",
+                  f"stage 3/4: checking controller {controller}",
+                  "stage 4/4: hazards, bundle and reports"):
         assert stage in stages
+    assert any(line.startswith("VIOLATED C-MAX-BASAL (REQ-AID-1)") for line in lines)
+    assert (out / "controllers" / "0" / "controller-inputs" / "C-MAX-BASAL.json").is_file()
+    bundle = json.loads((out / "bundle.json").read_text())
+    assert bundle["controllers"][0]["controller"]["name"] == controller
+    assert 'id="controllers"' in (out / "report.html").read_text()

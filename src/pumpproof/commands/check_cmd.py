@@ -42,6 +42,9 @@ from .verify_cmd import write_outputs
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="reference | py:module:Factory | cmd:COMMAND")
     parser.add_argument("--target-cmd", help="shorthand for --target 'cmd:COMMAND'")
+    parser.add_argument("--controller", metavar="C",
+                        help="check an AID controller instead of a pump: oref0 | pyloopkit | "
+                        "cmd:COMMAND (docs/controller.md; 'pumpproof controllers setup' first)")
     parser.add_argument("--budget", type=seconds, default=60.0, help="seconds (default 60)")
     parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--workers", type=positive_int, default=1, help="local processes")
@@ -60,6 +63,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
+    if args.controller is not None:
+        if args.target or args.target_cmd:
+            return _usage("give --controller or a target (--target, --target-cmd), not both")
+        unused = [name for name, given in (
+            ("--baseline", args.baseline), ("--write-baseline", args.write_baseline),
+            ("--dask", args.dask), ("--workers", args.workers != 1),
+            ("--strict-conformance", args.strict_conformance)) if given]
+        if unused:
+            return _usage(f"{', '.join(unused)} apply to pump targets, not to --controller")
+        from .controller_check import run_controller_check
+        return run_controller_check(args)
     if bool(args.target) == bool(args.target_cmd):
         return _usage("give exactly one of --target and --target-cmd")
     target = args.target or f"cmd:{args.target_cmd}"

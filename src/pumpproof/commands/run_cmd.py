@@ -1,12 +1,13 @@
 """``pumpproof run``: the main job — one campaign, one bundle, every report.
 
 Validates the spec, verifies the reference model (proofs, bounded search, fuzzing,
-contracts), checks each ``--target``, analyses hazards with the model's evidence (design)
-and with each target's own evidence (the build), writes ``OUT/bundle.json`` (atomically)
-and renders ``report.html``, ``report.md``, ``junit.xml`` and ``report.sarif`` from it.
-The console ends with one line per target, the residual risk of each, and the verdict.
-Exit 1 on a violation (model or target), a target failure or an unacceptable residual
-risk (model or target); 3 when something is inconclusive; 2 on bad input.
+contracts), checks each ``--target`` and each AID ``--controller``, analyses hazards with
+the model's evidence (design) and with each target's own evidence (the build), writes
+``OUT/bundle.json`` (atomically) and renders ``report.html``, ``report.md``, ``junit.xml``
+and ``report.sarif`` from it. The console ends with one line per target, the residual risk
+of each, and the verdict. Exit 1 on a violation (model, target or controller), a target
+failure or an unacceptable residual risk (model or target); 3 when something is
+inconclusive; 2 on bad input.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from pumpproof.campaigns.assessment import TargetAssessment, assess_target, campaign_verdict
 from pumpproof.campaigns.check import CheckOptions, run_check
+from pumpproof.campaigns.controller_check import check_controller, controller_evidence
 from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE, conformance_trace_name
 from pumpproof.campaigns.junit import evidence_suite, junit_text
 from pumpproof.campaigns.timeline import counterexample_timelines
 from pumpproof.campaigns.verify import verify
+from pumpproof.controllers import make_controller
 from pumpproof.errors import ExitCode
 from pumpproof.files import dumps, jsonl, write_atomic, write_json
 from pumpproof.hazards.risk import HazardAssessment
@@ -34,6 +38,7 @@ from ._args import positive_int, seconds, seed
 from ._console import Stages, console
 from ._properties import add_properties_argument, use_properties
 from .check_cmd import print_target_findings
+from .controller_check import print_controller_check, write_controller_outputs
 from .hazards_cmd import analyse_hazards
 from .verify_cmd import exit_code, print_summary, write_outputs
 
@@ -46,10 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_properties_argument(parser)
     parser.add_argument("--target", action="append", default=[],
                         help="also check this target (repeatable): py:… or cmd:…")
+    parser.add_argument("--controller", action="append", default=[],
+                        help="also check this AID controller (repeatable): oref0, pyloopkit "
+                        "or cmd:…")
     parser.add_argument("--profile", choices=("ci", "thorough"), default="ci")
     parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--workers", type=positive_int, default=2)
-    parser.add_argument("--budget", type=seconds, default=60.0, help="seconds per target")
+    parser.add_argument("--budget", type=seconds, default=60.0,
+                        help="seconds per target and per controller")
     parser.add_argument("--revision", help="revision of the firmware under test")
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
 
@@ -60,7 +69,11 @@ def run(args: argparse.Namespace) -> ExitCode:
     started = time.perf_counter()
     spec = load_spec(args.spec)
     use_properties(args, spec)
-    stages = Stages(2 + len(args.target))
+    wanted: list[str] = getattr(args, "controller", None) or []  # a Namespace built by hand
+    stages = Stages(2 + len(args.target) + len(wanted))
+    controllers = [make_controller(c, timeout_s=10.0) for c in wanted]  # bad → exit 2 now
+    for controller in controllers:
+        controller.close()
     with stages.stage("verifying the reference model") as update:
         evidence = verify(spec, profile=args.profile, seed=args.seed, workers=args.workers,
                           progress=update)
@@ -90,6 +103,20 @@ def run(args: argparse.Namespace) -> ExitCode:
         if assessment.hazards is not None:
             write_json(target_out / "hazards.json", assessment.hazards.to_json())
         targets.append(assessment)
+    checked: list[dict[str, Any]] = []
+    for index, description in enumerate(wanted):
+        controller_out = out / "controllers" / str(index)
+        controller = make_controller(description, timeout_s=10.0)
+        try:
+            with stages.stage(f"checking controller {description}") as update:
+                check = check_controller(controller, description, args.budget, args.seed,
+                                         progress=update)
+        finally:
+            controller.close()
+        controller_evidence_ = controller_evidence(spec, check)
+        write_controller_outputs(controller_out, check, controller_evidence_)
+        print_controller_check(check, controller_out)
+        checked.append(controller_evidence_)
     hazards: HazardAssessment | None = None
     diagrams: dict[str, str] = {}
     with stages.stage("hazards, bundle and reports"):
@@ -99,7 +126,8 @@ def run(args: argparse.Namespace) -> ExitCode:
                      if p.is_file() and p.name not in ("bundle.json", "timings.json")
                      and p.name not in REPORTS.values()]
         bundle = build_bundle(spec, evidence, hazards, targets, manifest(out, artifacts),
-                              counterexample_timelines(spec, evidence), args.revision, diagrams)
+                              counterexample_timelines(spec, evidence), args.revision, diagrams,
+                              checked)
         text = dumps(bundle.to_json())
         write_atomic(out / "bundle.json", text)
         stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored
@@ -108,9 +136,10 @@ def run(args: argparse.Namespace) -> ExitCode:
         write_json(out / "timings.json", {"total_seconds": round(time.perf_counter() - started, 3)})
     console(stderr=True).print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} "
                                "in a browser", markup=False, highlight=False)
-    verdict = campaign_verdict(evidence, targets)
+    verdict = campaign_verdict(evidence, targets, checked)
     print_verdicts(evidence, hazards, targets, verdict)
-    target_failed = any(t.evidence.violated or t.failure is not None for t in targets)
+    target_failed = any(t.evidence.violated or t.failure is not None for t in targets) or any(
+        c["verdict"] == "violated" or c["controller"]["failure"] for c in checked)
     unacceptable = bool(hazards and hazards.unacceptable) or any(t.unacceptable for t in targets)
     code = exit_code(evidence)
     if code is ExitCode.FINDING or target_failed or unacceptable:

@@ -27,6 +27,7 @@ def _bundle() -> dict[str, Any]:
                  "properties": [], "sources": []}]}
     return {
         "schema": "pumpproof.bundle/1", "tool": {"dependencies": {}}, "seed": 0, "profile": "ci",
+        "verdict": "passed",
         "firmware_revision": None,
         "spec": {"name": "x", "files": {}, "requirements": requirements,
                  "families": dict(spec.families), "settings": {},

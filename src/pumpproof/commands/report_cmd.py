@@ -1,4 +1,5 @@
-"""``pumpproof report BUNDLE --format html|md|junit|sarif [--out FILE]``: re-render."""
+"""``pumpproof report BUNDLE --format html|md|junit|sarif|csv|reqif [--out FILE]``: re-render
+or export (CSV traceability matrix, ReqIF requirements with links), from the bundle alone."""
 
 from __future__ import annotations
 

@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "selftest": ("selftest_cmd", "run every mutant of the model; each must be caught"),
     "run": ("run_cmd", "the main job: verify, check targets, analyse hazards, bundle, reports"),
     "report": ("report_cmd", "render a bundle as html, md, junit or sarif; export csv or reqif"),
+    "diff": ("diff_cmd", "what changed between two releases' bundles; exit 1 when anything got "
+             "worse"),
     "hazards": ("hazards_cmd", "hazard log and fault trees, with residual risk from evidence"),
     "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree: cut sets, probability, importance"),
 }

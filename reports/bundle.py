@@ -7,8 +7,10 @@ verdict and its own hazard analysis, the AID controller checks (``controllers``,
 there are any), the timelines of every counterexample (replayed on
 the reference model by the campaign, so reports need nothing else), the spec's hashes,
 tool versions, seed and profile, the firmware revision when given, and a manifest of
-every artifact written beside it with its SHA-256. It is written atomically and deterministically
-(sorted keys, no wall-clock values).
+every artifact written beside it with its SHA-256, and (from ``run``) its ``provenance``
+(run time from ``SOURCE_DATE_EPOCH``, spec git commit, pumpproof version, target hashes) and
+``tool_validation`` (selftest's mutants killed per property) when asked for. It is written
+atomically and deterministically (sorted keys, no wall-clock values).
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ class Bundle:
     diagrams: Mapping[str, str] = field(default_factory=dict)
     # evidence.json of each checked AID controller (``check --controller``), as written
     controllers: tuple[Mapping[str, Any], ...] = ()
+    # run time, spec git state, pumpproof version, target hashes (campaigns.provenance)
+    provenance: Mapping[str, Any] | None = None
+    # selftest's mutants killed per property, when run with --selftest or --selftest-json
+    tool_validation: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         spec = self.spec
@@ -97,6 +103,10 @@ class Bundle:
         }
         if self.controllers:  # only then: bundles without controllers keep their bytes
             out["controllers"] = [dict(c) for c in self.controllers]
+        if self.provenance is not None:  # likewise: only when the campaign recorded them
+            out["provenance"] = dict(self.provenance)
+        if self.tool_validation is not None:
+            out["tool_validation"] = dict(self.tool_validation)
         return out
 
 
@@ -122,10 +132,13 @@ def build_bundle(
     revision: str | None = None,
     diagrams: Mapping[str, str] | None = None,
     controllers: Sequence[Mapping[str, Any]] = (),
+    provenance: Mapping[str, Any] | None = None,
+    tool_validation: Mapping[str, Any] | None = None,
 ) -> Bundle:
     """The bundle of a campaign; ``timelines`` are its counterexamples, already replayed."""
     return Bundle(spec, evidence, hazards, tuple(targets), tuple(artifacts), dict(timelines),
-                  revision, dict(diagrams or {}), tuple(controllers))
+                  revision, dict(diagrams or {}), tuple(controllers), provenance,
+                  tool_validation)
 
 
 def load_bundle(path: str | Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pumpproof.engines.contracts import check_contracts
 from pumpproof.engines.fuzz import FuzzProfile, fuzz
@@ -81,11 +82,19 @@ def selftest(
     return results
 
 
-def selftest_summary(results: list[MutantResult]) -> dict[str, int]:
+def selftest_summary(results: list[MutantResult]) -> dict[str, Any]:
+    """Counts, and mutants killed per property (``per_property``): the tool-validation
+    evidence a bundle carries (``run --selftest``, ``run --selftest-json``)."""
     covered = {r.mutant.property_id for r in results if r.killed}
+    per_property: dict[str, dict[str, int]] = {}
+    for r in results:
+        entry = per_property.setdefault(r.mutant.property_id, {"mutants": 0, "killed": 0})
+        entry["mutants"] += 1
+        entry["killed"] += int(r.killed)
     return {
         "mutants": len(results),
         "killed": sum(r.killed for r in results),
         "properties_covered": len(covered),
         "properties": len(all_properties()),
+        "per_property": dict(sorted(per_property.items())),
     }

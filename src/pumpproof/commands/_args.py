@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 
-__all__ = ["positive_int", "seconds", "seed"]
+__all__ = ["positive_int", "seconds", "seed", "sha256"]
 
 
 def _number(text: str, kind: type[int] | type[float], what: str) -> int | float:
@@ -49,4 +49,12 @@ def seed(text: str) -> int:
     value = int(_number(text, int, what))
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
+    return value
+
+
+def sha256(text: str) -> str:
+    """A SHA-256 as 64 hex digits (``--target-hash``), lower-cased."""
+    value = text.strip().lower()
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise argparse.ArgumentTypeError(f"must be a SHA-256 (64 hex digits), got {text!r}")
     return value

@@ -23,6 +23,12 @@ from pumpproof.campaigns.check import CheckOptions, run_check
 from pumpproof.campaigns.controller_check import check_controller, controller_evidence
 from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE, conformance_trace_name
 from pumpproof.campaigns.junit import evidence_suite, junit_text
+from pumpproof.campaigns.provenance import (
+    load_selftest_summary,
+    provenance,
+    target_hashes,
+    tool_validation,
+)
 from pumpproof.campaigns.timeline import counterexample_timelines
 from pumpproof.campaigns.verify import verify
 from pumpproof.controllers import make_controller
@@ -32,9 +38,10 @@ from pumpproof.hazards.risk import HazardAssessment
 from pumpproof.properties.evidence import Evidence
 from pumpproof.properties.verdicts import Verdict, verdict_counts
 from pumpproof.reports import RENDERERS, build_bundle, manifest
+from pumpproof.selftest.runner import selftest, selftest_summary
 from pumpproof.spec import load_spec
 
-from ._args import positive_int, seconds, seed
+from ._args import positive_int, seconds, seed, sha256
 from ._console import Stages, console
 from ._properties import add_properties_argument, use_properties
 from .check_cmd import print_target_findings
@@ -61,6 +68,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds per target and per controller")
     parser.add_argument("--revision", help="revision of the firmware under test")
     parser.add_argument("--out", default="pumpproof-out", help="output directory")
+    parser.add_argument("--target-hash", action="append", default=[], type=sha256,
+                        metavar="SHA256", help="SHA-256 of each --target's build, in target "
+                        "order (repeatable; default: of a cmd: target's executable)")
+    validation = parser.add_mutually_exclusive_group()
+    validation.add_argument("--selftest", action="store_true",
+                            help="also run selftest (minutes) and bundle its mutants killed "
+                            "per property as tool-validation evidence")
+    validation.add_argument("--selftest-json", metavar="FILE",
+                            help="bundle a saved 'pumpproof selftest --json' instead")
 
 
 def run(args: argparse.Namespace) -> ExitCode:
@@ -70,7 +86,14 @@ def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.spec)
     use_properties(args, spec)
     wanted: list[str] = getattr(args, "controller", None) or []  # a Namespace built by hand
-    stages = Stages(2 + len(args.target) + len(wanted))
+    given_hashes: list[str] = getattr(args, "target_hash", None) or []
+    target_hashes(args.target, given_hashes)  # more hashes than targets → exit 2 now
+    validation: dict[str, Any] | None = None
+    saved = getattr(args, "selftest_json", None)
+    if saved:  # bad input before the long work, not after
+        validation = tool_validation(load_selftest_summary(saved), "saved selftest --json")
+    run_selftest = bool(getattr(args, "selftest", False))
+    stages = Stages(2 + len(args.target) + len(wanted) + run_selftest)
     controllers = [make_controller(c, timeout_s=10.0) for c in wanted]  # bad → exit 2 now
     for controller in controllers:
         controller.close()
@@ -117,6 +140,10 @@ def run(args: argparse.Namespace) -> ExitCode:
         write_controller_outputs(controller_out, check, controller_evidence_)
         print_controller_check(check, controller_out)
         checked.append(controller_evidence_)
+    if run_selftest:
+        with stages.stage("selftest: every mutant against its property") as update:
+            results = selftest(spec, seed=args.seed, progress=update)
+        validation = tool_validation(selftest_summary(results), "run --selftest")
     hazards: HazardAssessment | None = None
     diagrams: dict[str, str] = {}
     with stages.stage("hazards, bundle and reports"):
@@ -127,7 +154,8 @@ def run(args: argparse.Namespace) -> ExitCode:
                      and p.name not in REPORTS.values()]
         bundle = build_bundle(spec, evidence, hazards, targets, manifest(out, artifacts),
                               counterexample_timelines(spec, evidence), args.revision, diagrams,
-                              checked)
+                              checked, provenance(spec.directory, args.target, given_hashes),
+                              validation)
         text = dumps(bundle.to_json())
         write_atomic(out / "bundle.json", text)
         stored = json.loads(text)  # render what an auditor re-renders: the bundle as stored

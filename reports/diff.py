@@ -96,6 +96,13 @@ def _targets(bundle: BundleDocument) -> dict[str, Mapping[str, Any]]:
             for i, t in enumerate(bundle.get("targets", []))}
 
 
+def _controllers(bundle: BundleDocument) -> dict[str, dict[str, str]]:
+    """Each checked AID controller's property verdicts, by its name."""
+    return {f"controller {(c.get('controller') or {}).get('name', i)}":
+            _verdicts(c.get("properties", []))
+            for i, c in enumerate(bundle.get("controllers", []))}
+
+
 def _failure(target: Mapping[str, Any] | None) -> str | None:
     failure = ((target or {}).get("target") or {}).get("failure")
     return str(failure.get("message", "failure")) if failure else None
@@ -109,8 +116,8 @@ def _requirements(bundle: BundleDocument) -> dict[str, dict[str, Any]]:
 
 def diff_bundles(old: BundleDocument, new: BundleDocument) -> list[Change]:
     """Every difference, in a stable order: the overall verdict, the model's verdicts, each
-    target's (its verdict, failure, property verdicts), residual risks (design, then each
-    target), requirements, spec file hashes."""
+    target's (its verdict, failure, property verdicts), each AID controller's property
+    verdicts, residual risks (design, then each target), requirements, spec file hashes."""
     out: list[Change] = []
     if old.get("verdict") != new.get("verdict"):
         out.append(Change("verdict", "campaign", "overall", _text(old.get("verdict")),
@@ -136,6 +143,9 @@ def diff_bundles(old: BundleDocument, new: BundleDocument) -> list[Change]:
                               and failed_before is None))
         out += _compare_verdicts(name, _verdicts(before.get("properties", [])),
                                  _verdicts(after.get("properties", [])))
+    old_controllers, new_controllers = _controllers(old), _controllers(new)
+    for name in sorted(set(old_controllers) & set(new_controllers)):
+        out += _compare_verdicts(name, old_controllers[name], new_controllers[name])
     out += _compare_risks(MODEL, old.get("hazards"), new.get("hazards"))
     for name in sorted(set(old_targets) & set(new_targets)):
         out += _compare_risks(name, old_targets[name].get("hazards"),

@@ -99,3 +99,16 @@ def test_a_file_that_is_not_a_bundle_is_bad_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "not a pumpproof bundle" in result.stderr
+
+
+def test_a_controller_verdict_weaker_is_worse() -> None:
+    from pumpproof.reports.diff import diff_bundles
+
+    old = _release()
+    old["controllers"] = [{"controller": {"name": "oref0"}, "verdict": "passed",
+                           "properties": [{"id": "C-MAX-BASAL", "verdict": "passed"}]}]
+    new = copy.deepcopy(old)
+    new["controllers"][0]["properties"][0]["verdict"] = "unknown"
+    changes = diff_bundles(old, new)
+    assert [(c.item, c.where, c.old, c.new, c.worse) for c in changes] == [
+        ("C-MAX-BASAL", "controller oref0", "passed", "unknown", True)]

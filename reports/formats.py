@@ -79,7 +79,30 @@ def render_markdown(bundle: BundleDocument) -> str:
             on = "".join(f"{v} | " for v in row.get("targets", []))
             lines.append(f"| {row['hazard']} | {row['control']} | {row['requirement']} | "
                          f"{row['property'] or '—'} | {on}{row['verdict']} |")
+    lines += _provenance_lines(bundle)
     return "\n".join(lines) + "\n"
+
+
+def _provenance_lines(bundle: BundleDocument) -> list[str]:
+    """Run time, spec commit, target hashes and selftest, for a reviewer who signs the build
+    (nothing for a bundle without them: its Markdown keeps its bytes)."""
+    provenance, validation = bundle.get("provenance"), bundle.get("tool_validation")
+    if not provenance and not validation:
+        return []
+    lines = ["", "## Provenance", ""]
+    if provenance:
+        git = provenance.get("spec_git")
+        commit = (f"`{git['commit']}`" + (" (uncommitted changes)" if git.get("dirty") else "")
+                  if git else "not in a git repository")
+        lines += [f"- run time: {provenance.get('run_time') or 'not recorded'}",
+                  f"- pumpproof {provenance.get('pumpproof_version')}; spec commit {commit}"]
+        lines += [f"- target {_cell(t['target'])}: "
+                  + (f"SHA-256 `{t['sha256']}` ({t['source']})" if t.get("sha256")
+                     else "no executable to hash") for t in provenance.get("targets", [])]
+    if validation:
+        lines.append(f"- tool validation: {validation['killed']} of {validation['mutants']} "
+                     f"mutants killed ({_cell(validation.get('source', ''))})")
+    return lines
 
 
 def render_junit(bundle: BundleDocument) -> str:

@@ -23,7 +23,7 @@ from pumpproof.campaigns.provenance import (
 from pumpproof.commands import run_cmd
 from pumpproof.errors import ExitCode, UsageError
 from pumpproof.properties.evidence import Evidence
-from pumpproof.reports import build_bundle, render_html
+from pumpproof.reports import build_bundle, render_html, render_markdown
 from pumpproof.selftest.mutants import MUTANTS
 from pumpproof.selftest.runner import MutantResult
 from pumpproof.spec import Spec, load_spec
@@ -124,6 +124,9 @@ def test_run_bundles_provenance_and_selftest(tmp_path: Path,
     html = (out / "report.html").read_text()
     assert "2023-11-14T22:13:20Z" in html and 'id="tool-validation"' in html
     assert "2 of 3 mutants" in html
+    markdown = (out / "report.md").read_text()
+    assert "- run time: 2023-11-14T22:13:20Z" in markdown
+    assert "- tool validation: 2 of 3 mutants killed (run --selftest)" in markdown
 
 
 def test_run_takes_a_saved_selftest_and_stays_byte_identical(
@@ -154,6 +157,7 @@ def test_a_bundle_without_provenance_renders_as_before() -> None:
     assert "provenance" not in bundle and "tool_validation" not in bundle
     html = render_html(bundle)
     assert 'id="provenance-run"' not in html and 'id="tool-validation"' not in html
+    assert "## Provenance" not in render_markdown(bundle)
 
 
 @pytest.mark.parametrize(("extra", "said"), [

@@ -4,13 +4,16 @@ ReqIF (with their links to properties and evidence), both from the stored bundle
 CSV rows are sorted and written by :mod:`csv` (its quoting, ``\\n`` line ends) so that a
 spreadsheet or a diff tool reads them; ReqIF is built with the ``reqif`` package's models
 and unparser (never hand-written XML), with identifiers derived from the ids in the bundle
-and no creation time unless the bundle records one, so reruns stay byte-identical.
+and as CREATION-TIME and LAST-CHANGE (which the ReqIF schema requires) the run time the
+bundle records, else a constant, so reruns stay byte-identical. It validates against the
+ReqIF 1.2 schema shipped with ``reqif`` (tested).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from .bundle import BundleDocument
@@ -19,8 +22,14 @@ __all__ = ["CSV_COLUMNS", "render_csv", "render_reqif"]
 
 CSV_COLUMNS = ("requirement", "title", "property", "method", "verdict", "target")
 DESIGN_TARGET = "reference model"
-#: ReqIF's LAST-CHANGE when the bundle records no run time (``SOURCE_DATE_EPOCH`` unset).
+#: ReqIF's CREATION-TIME and LAST-CHANGE when the bundle records no run time.
 NO_TIME = "1970-01-01T00:00:00+00:00"
+
+
+def _ncname(text: str) -> str:
+    """Text usable inside a ReqIF IDENTIFIER (an XML NCName after our prefixes); the real
+    id stays in the object's ID attribute."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
 def _links(bundle: BundleDocument) -> dict[str, list[dict[str, Any]]]:
@@ -113,8 +122,8 @@ def render_reqif(bundle: BundleDocument) -> str:
 
     def spec_object(kind: str, identifier: str, values: dict[str, str]) -> ReqIFSpecObject:
         return ReqIFSpecObject(
-            identifier=f"{kind}-{identifier}", spec_object_type=f"SOT-{kind}", last_change=stamp,
-            long_name=identifier,
+            identifier=f"{kind}-{_ncname(identifier)}", spec_object_type=f"SOT-{kind}",
+            last_change=stamp, long_name=identifier,
             attributes=[SpecObjectAttribute(attribute_type=string,
                                             definition_ref=attribute(kind, name),
                                             value=values[name])
@@ -136,20 +145,22 @@ def render_reqif(bundle: BundleDocument) -> str:
         for p in properties]
     known = {str(r["id"]) for r in requirements}
     relations = [
-        ReqIFSpecRelation(identifier=f"REL-{req}-{prop['id']}", last_change=stamp,
-                          relation_type_ref="SRT-VERIFIED-BY",
-                          source=f"REQUIREMENT-{req}", target=f"PROPERTY-{prop['id']}")
+        ReqIFSpecRelation(identifier=f"REL-{_ncname(req)}-{_ncname(str(prop['id']))}",
+                          last_change=stamp, relation_type_ref="SRT-VERIFIED-BY",
+                          source=f"REQUIREMENT-{_ncname(req)}",
+                          target=f"PROPERTY-{_ncname(str(prop['id']))}")
         for req, props in sorted(_links(bundle).items()) if req in known for prop in props
     ]
     specification = ReqIFSpecification(
         identifier="SPEC-REQUIREMENTS", long_name=str(bundle["spec"]["name"]), last_change=stamp,
         specification_type="ST-REQUIREMENTS",
-        children=[ReqIFSpecHierarchy(identifier=f"SH-{r['id']}", last_change=stamp,
-                                     spec_object=f"REQUIREMENT-{r['id']}", level=1)
+        children=[ReqIFSpecHierarchy(identifier=f"SH-{_ncname(str(r['id']))}", last_change=stamp,
+                                     spec_object=f"REQUIREMENT-{_ncname(str(r['id']))}",
+                                     level=1)
                   for r in requirements])
     header = ReqIFReqIFHeader(
-        identifier=f"pumpproof-{bundle['spec']['name']}",
-        creation_time=provenance.get("run_time"),
+        identifier="pumpproof-requirements",
+        creation_time=stamp,
         req_if_tool_id=f"pumpproof {bundle['tool'].get('version', '')}".strip(),
         req_if_version="1.0", source_tool_id="pumpproof",
         title=f"{bundle['spec']['name']}: requirements, properties and evidence")

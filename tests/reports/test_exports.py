@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,17 @@ def test_reqif_round_trip_keeps_requirements_texts_and_links() -> None:
                      ("REQUIREMENT-REQ-DOSE-2", "PROPERTY-P-A")]
     children = content.specifications[0].children
     assert [c.spec_object for c in children] == [f"REQUIREMENT-{r}" for r in sorted(expected)]
+
+
+def test_reqif_export_is_valid_against_the_reqif_schema(tmp_path: Path) -> None:
+    bundle = _bundle()
+    bundle["evidence"]["properties"][0]["id"] = "P-USER: odd id"  # a user property's id
+    path = tmp_path / "requirements.reqif"
+    path.write_text(render_reqif(bundle))
+    tool = shutil.which("reqif", path=str(Path(sys.executable).parent)) or "reqif"
+    done = subprocess.run([tool, "validate", "--use-reqif-schema", str(path)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert "0 errors, 0 schema issues" in done.stdout + done.stderr, done.stdout[-2000:]
 
 
 def test_report_exports_from_the_command_line(tmp_path: Path) -> None:

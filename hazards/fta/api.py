@@ -40,7 +40,8 @@ def run_fta(path: str, *, cut_sets: bool = False, importance: bool = False,
     too many to compute, when ``n_mcs`` is ``null``; ``cut_sets_note`` says which); with
     ``cut_sets`` also ``cut_sets`` (at most ``max_cut_sets``, lowest orders first, sorted by (order,
     names)); with ``importance`` also ``importance`` ({event: {mif, cif, dif, raw, rrw}},
-    from the BDD, whatever the limits). ``top`` overrides the gate analysed.
+    exact from the BDD; reported, as SCRAM does, for the events of the cut sets counted).
+    ``top`` overrides the gate analysed.
     """
     result = analyse(read_mef(path, top=top), importance=importance,
                      limit_order=limit_order, max_cut_sets=max_cut_sets)

@@ -9,21 +9,37 @@ JSON, the answer checks and 35 monitors) costs on top of the model itself. 1.0 w
 free. Last line JSON: ``ratio``, ``fuzz_requests_per_s``, ``raw_steps_per_s``,
 ``requests``, ``observers``, ``monitor_share`` (the fraction of fuzzing's time spent in
 the monitors).
+
+The same for ``check`` on a subprocess target: the campaign ``check`` runs (the reference
+pump in lockstep for conformance) against the C example firmware, built with ``make`` in a
+temporary copy, through :class:`SubprocessTarget`. ``check_ratio`` = its rate ÷ the raw
+``step`` loop over the same requests (``check`` steps the reference once per request, as
+the raw loop does); ``check_vs_bare_pipe`` = its rate ÷ the same lines sent through a bare
+pipe to fresh processes of the same program (what the firmware alone could answer).
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from pumpproof.engines import monitor as monitor_module
 from pumpproof.engines.fuzz import PROFILES, fuzz
 from pumpproof.properties.catalogue import observer_properties
-from pumpproof.pump_model import Params, initial_state, step
+from pumpproof.pump_model import Params, ReferencePump, initial_state, step
 from pumpproof.pump_model.protocol import request_from_json
 from pumpproof.spec import load_spec
 from pumpproof.targets import Target, make_target
+from pumpproof.targets.subprocess import SubprocessTarget
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from subprocess_throughput import build_c_example
 
 
 class Recording:
@@ -35,6 +51,14 @@ class Recording:
     def send(self, request: Any) -> Any:
         self._sent.append(request)
         return self._inner.send(request)
+
+    def send_many(self, requests: list[Any]) -> list[Any]:
+        inner = getattr(self._inner, "send_many", None)
+        if inner is None:  # as Session does for a target without pipelining
+            return [self.send(request) for request in requests]
+        self._sent.extend(requests)
+        answers: list[Any] = inner(requests)
+        return answers
 
     def close(self) -> None:
         self._inner.close()
@@ -57,6 +81,48 @@ def raw_rate(params: Params, messages: list[Any]) -> float:
         for request in requests:
             state, _ = step(params, state, request)
     return count / (time.perf_counter() - started)
+
+
+def bare_pipe_rate(argv: list[str], messages: list[Any]) -> float:
+    """The same lines through a bare pipe: a fresh process per session (at ``configure``),
+    lines pre-encoded and written by a thread, answers read as raw lines."""
+    sessions: list[bytes] = []
+    counts: list[int] = []
+    for message in messages:
+        if message.get("op") == "configure":
+            sessions.append(b"")
+            counts.append(0)
+        sessions[-1] += (json.dumps(message, separators=(",", ":")) + "\n").encode()
+        counts[-1] += 1
+    seconds = 0.0
+    for data, count in zip(sessions, counts, strict=True):
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+        started = time.perf_counter()
+        writer = threading.Thread(target=lambda s=stdin, d=data: (s.write(d), s.flush()))
+        writer.start()
+        for _ in range(count):
+            if not stdout.readline():
+                break
+        seconds += time.perf_counter() - started
+        writer.join()
+        stdin.close()
+        process.wait()
+    return sum(counts) / seconds
+
+
+def check_rates(spec: Any, params: Params) -> tuple[float, float, float, int]:
+    """``check``'s campaign on the C example, and a bare pipe over the same lines."""
+    sent: list[Any] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        firmware = [str(build_c_example(Path(tmp)))]
+        outcome = fuzz(spec, params, observer_properties(),
+                       lambda: Recording(SubprocessTarget(firmware, name="c"), sent),
+                       PROFILES["ci"], seed=0, make_reference=lambda: ReferencePump(spec))
+        check_rate = outcome.requests / outcome.seconds
+        bare = bare_pipe_rate(firmware, sent)
+    return check_rate, raw_rate(params, sent), bare, outcome.requests
 
 
 def main() -> None:
@@ -85,10 +151,18 @@ def main() -> None:
     print(f"fuzzing: {fuzz_rate:,.0f} requests/s ({outcome.requests} requests, "
           f"{len(properties)} observers, {in_monitors[0] / outcome.seconds:.0%} of the time "
           f"in monitors); raw step loop over the same requests: {raw:,.0f} steps/s")
+    check_rate, check_raw, bare, check_requests = check_rates(spec, params)
+    print(f"check on the C example: {check_rate:,.0f} requests/s ({check_requests} requests, "
+          f"reference in lockstep); raw step loop over the same requests: {check_raw:,.0f} "
+          f"steps/s; the same lines through a bare pipe: {bare:,.0f} lines/s")
     print(json.dumps({"ratio": round(ratio, 3), "fuzz_requests_per_s": round(fuzz_rate),
                       "raw_steps_per_s": round(raw), "requests": outcome.requests,
                       "observers": len(properties),
-                      "monitor_share": round(in_monitors[0] / outcome.seconds, 3)}))
+                      "monitor_share": round(in_monitors[0] / outcome.seconds, 3),
+                      "check_ratio": round(check_rate / check_raw, 3),
+                      "check_requests_per_s": round(check_rate),
+                      "check_vs_bare_pipe": round(check_rate / bare, 4),
+                      "check_bare_pipe_per_s": round(bare)}))
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def horizon_seconds(minutes: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-depth", type=int, default=4)
+    parser.add_argument("--max-depth", type=int, default=6)
     parser.add_argument("--properties", nargs="*", default=list(BMC_PROPERTIES))
     args = parser.parse_args()
     params = Params(load_spec().settings)

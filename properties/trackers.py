@@ -152,19 +152,28 @@ class Ring:
     Persistent: a shift or an addition returns a new ring and leaves this one as it was
     (observers keep the memory before a step to explain a violation). Completed bins live
     in a log shared between a ring and its successors; ``newest`` and ``total`` are the
-    ring's own. Concrete ints only; the symbolic observer keeps the tuple, and
+    ring's own. A ring remembers its successors and every observer starts from the same
+    empty ring, so observers that see the same steps share one ring per step (and its IOB).
+    Concrete ints only; the symbolic observer keeps the tuple, and
     ``tests/properties/test_rings.py`` checks that both give the same bins, total and IOB.
     """
 
-    __slots__ = ("_end", "_iob", "_log", "newest", "size", "total")
+    __slots__ = ("_added", "_end", "_iob", "_log", "_shifted", "newest", "size", "total")
+    _ZEROS: dict[int, Ring] = {}  # noqa: RUF012 - the shared empty ring of each size
 
     def __init__(self, log: list[int], end: int, newest: int, total: int, size: int) -> None:
         self._log, self._end, self.newest, self.total, self.size = log, end, newest, total, size
         self._iob: tuple[Sequence[int], int] | None = None  # (weights, dot) cache
+        self._shifted: Ring | None = None  # successors, computed once
+        self._added: tuple[int, Ring] | None = None
 
     @classmethod
     def zeros(cls, size: int) -> Ring:
-        return cls([], 0, 0, 0, size)
+        ring = cls._ZEROS.get(size)
+        if ring is None or ring._shifted is not None or ring._added is not None:
+            # a fresh chain per session start keeps old sessions' logs collectable
+            ring = cls._ZEROS[size] = cls([], 0, 0, 0, size)
+        return ring
 
     def __len__(self) -> int:
         return self.size
@@ -201,16 +210,24 @@ class Ring:
 
     def shifted(self) -> Ring:
         """A new empty newest bin; the oldest bin leaves the window."""
+        if self._shifted is not None:
+            return self._shifted
         log, end = self._log, self._end
         evicted = self[self.size - 1] if self.size > 1 else self.newest
         if len(log) == end:
             log.append(self.newest)
         elif log[end] != self.newest:  # another successor extended the log: fork it
             log = [*log[:end], self.newest]
-        return Ring(log, end + 1, 0, self.total - evicted, self.size)
+        self._shifted = Ring(log, end + 1, 0, self.total - evicted, self.size)
+        return self._shifted
 
     def added(self, amount: int) -> Ring:
-        return Ring(self._log, self._end, self.newest + amount, self.total + amount, self.size)
+        added = self._added
+        if added is not None and added[0] == amount:
+            return added[1]
+        ring = Ring(self._log, self._end, self.newest + amount, self.total + amount, self.size)
+        self._added = (amount, ring)
+        return ring
 
     def dot(self, weights: Sequence[int]) -> int:
         """Σ ring[i]·weights[i] (cached per ring: several observers ask per step)."""

@@ -122,3 +122,17 @@ def _plain(value: Any) -> Any:
         return tuple(_plain(v) for v in value)
     return value
 
+
+
+def test_rings_from_one_empty_ring_diverge_independently() -> None:
+    """Monitors share the empty ring and memoised successors; different steps fork."""
+    a = Ring.zeros(5)
+    b = Ring.zeros(5)
+    assert a is b  # the shared empty ring of a fresh session
+    left = a.added(3).shifted().added(4)
+    right = b.added(3).shifted().added(9).shifted()
+    assert tuple(left) == (4, 3, 0, 0, 0) and left.total == 7
+    assert tuple(right) == (0, 9, 3, 0, 0) and right.total == 12
+    again = a.added(3).shifted()
+    assert again is a.added(3).shifted() and tuple(again) == (0, 3, 0, 0, 0)
+    assert Ring.zeros(5) is not a  # a used ring is never handed to a new session

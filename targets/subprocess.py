@@ -12,9 +12,10 @@ Speed (``benchmarks/subprocess_throughput.py``): the window *slides* — a new r
 written as soon as an answer frees a slot, through a non-blocking pipe, so the target
 computes while pumpproof parses instead of waiting for a whole window; identical requests
 of a batch (runs of ticks) are encoded once; answers are parsed with orjson when it is
-installed. orjson accepts a subset of what :func:`json.loads` accepts (e.g. not ``NaN``
-or integers beyond 64 bits, not invalid UTF-8), and anything it refuses is parsed again
-by the stdlib path, so every answer gets exactly the verdict it had before.
+installed. orjson refuses some of what :func:`json.loads` accepts (``NaN``, ``1e400``,
+invalid UTF-8) and reads integers beyond 64 bits as floats; a line it refuses, and any
+chunk holding a run of 19 or more digits, is parsed by the stdlib path instead, so every
+answer gets exactly the value and verdict it had before.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import shlex
 import signal
@@ -40,6 +42,9 @@ except ImportError:  # pragma: no cover - orjson is a dependency, but keep worki
     _fast_dumps = _fast_loads = None  # type: ignore[assignment]
 
 _ENCODED_MAX = 4096  # distinct request lines remembered per target
+# orjson reads an integer beyond 64 bits as a float, json as an int: such text (19+ digits in
+# a row, anywhere) goes to the stdlib
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 def _encode(request: Any) -> bytes:
@@ -137,7 +142,7 @@ class SubprocessTarget:
 
     def _parse(self, line: bytes) -> Any:
         """One answer line as a JSON object, or a :class:`TargetFailure`."""
-        if _fast_loads is not None:
+        if _fast_loads is not None and not _LONG_DIGITS.search(line):
             try:
                 answer = _fast_loads(line)
             except ValueError:
@@ -187,7 +192,7 @@ class SubprocessTarget:
 
     def _parse_all(self, lines: list[bytes]) -> list[Any]:
         """:meth:`_parse` of every line; in one C loop when every line is a JSON object."""
-        if _fast_loads is not None:
+        if _fast_loads is not None and not any(map(_LONG_DIGITS.search, lines)):
             try:
                 answers = list(map(_fast_loads, lines))
             except ValueError:

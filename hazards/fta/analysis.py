@@ -1,18 +1,20 @@
 """The analysis pipeline: validated tree → BDD → cut sets → probabilities → importance.
 
 Contract: :func:`analyse` is a pure function of a :class:`~.model.FaultTree`; it validates
-the tree (:func:`~.graph.to_graph`) and returns a frozen :class:`Analysis`. Each stage
-consumes the previous one's result: the CUDD BDD of the top (:mod:`.bdd`), minimal cut
+the tree (:func:`~.graph.check_tree`) and returns a frozen :class:`Analysis`. Each stage
+consumes the previous one's result: the BDD of the top (:mod:`.bdd`), minimal cut
 sets from it (:mod:`.cutsets`), exact and approximate P(top) (:mod:`.probability`), SCRAM's
 importance factors (:mod:`.importance`).
 
 Scale: P(top) and importance come from the BDD alone (the events reported are those the
-coherent function depends on, which are exactly those in some minimal cut set), so they
-never wait for cut sets; ``cut_sets=False`` skips cut sets altogether. Otherwise the cut
+coherent function depends on, which are exactly those in some minimal cut set): they need
+no cut sets, and ``cut_sets=False`` skips cut sets altogether. Otherwise the cut
 sets are a ZDD (:class:`~.cutsets.CutSetFamily`): ``n_mcs`` and the rare-event sum are
 exact over every cut set (of order ≤ ``limit_order``), while at most ``max_cut_sets`` are
 listed; when some are left out ``cut_sets_truncated`` is set and ``p_mcub`` (a product
-over every listed set) is NaN. Not applied: a probability cut-off.
+over every listed set) is NaN. A ZDD beyond ``zdd_budget`` entries gives up the cut sets
+(``n_mcs`` −1, ``cut_sets_note`` says why), never P(top) or importance. Not applied: a
+probability cut-off.
 
 >>> from .model import BasicEvent, FaultTree, Gate
 >>> tree = FaultTree("t", "top", {"top": Gate("top", "and", ("a", "b"))},

@@ -397,12 +397,12 @@ def build_bdd(tree: FaultTree, engine: Engine = "auto") -> Bdd:
     builder = _Builder(tree, events)
     try:
         top = builder.function(tree.top)
+        function = builder.flatten(top)
+        if coherent:
+            return Bdd(tuple(events), function, function, True)
+        monotone = builder.flatten(builder.up_closure(top, events))
     except ValueError:  # dd's report of a NULL node: CUDD refused to pass max_memory
         raise ModelError(f"{tree.source or tree.name}: top event '{tree.top}': its BDD "
                          f"needs more than {CUDD_MAX_MEMORY >> 20} MiB") from None
-    function = builder.flatten(top)
-    if coherent:
-        return Bdd(tuple(events), function, function, True)
-    monotone = builder.flatten(builder.up_closure(top, events))
     return Bdd(tuple(events), function, monotone, False)
 

@@ -180,3 +180,20 @@ def test_astronomically_many_cut_sets_in_bounded_memory(tmp_path: Path) -> None:
     assert math.isclose(result["p_top"], (1 - 0.99 ** 3) ** 40, rel_tol=1e-9)
     assert len(result["importance"]) == 120
     assert "20000 of 12157665459056928801 listed" in result["cut_sets_note"]
+
+
+def test_cudd_out_of_memory_is_one_clear_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dd reports CUDD refusing to pass max_memory as a ValueError (a NULL node), in any
+    operation, the coherent approximation's included: it becomes one ModelError line."""
+    from pumpproof.errors import ModelError
+    from pumpproof.hazards.fta import bdd
+
+    def refuse(*_: object) -> None:
+        raise ValueError("`DdNode *node` is `NULL` pointer.")
+
+    monkeypatch.setattr(bdd._Builder, "up_closure", refuse)
+    tree = FaultTree("t", "top", {"top": Gate("top", "or", ("n", "a")),
+                                  "n": Gate("n", "not", ("b",))},
+                     {"a": BasicEvent("a", 0.1), "b": BasicEvent("b", 0.2)}, source="m.xml")
+    with pytest.raises(ModelError, match=r"^m\.xml: top event 'top': its BDD needs more than"):
+        build_bdd(tree, "cudd")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import select
 import shlex
 import signal
@@ -43,8 +42,14 @@ except ImportError:  # pragma: no cover - orjson is a dependency, but keep worki
 
 _ENCODED_MAX = 4096  # distinct request lines remembered per target
 # orjson reads an integer beyond 64 bits as a float, json as an int: such text (19+ digits in
-# a row, anywhere) goes to the stdlib
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+# a row, anywhere) goes to the stdlib. Found by mapping digits to "0" and the rest to " "
+# (bytes.translate, then a substring search: ~0.1 µs per answer, a regex costs 1.3 µs).
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
+_LONG_RUN = b"0" * 19
+
+
+def _long_digit_run(text: bytes) -> bool:
+    return _LONG_RUN in text.translate(_DIGITS_AS_ZERO)
 
 
 def _encode(request: Any) -> bytes:
@@ -142,7 +147,7 @@ class SubprocessTarget:
 
     def _parse(self, line: bytes) -> Any:
         """One answer line as a JSON object, or a :class:`TargetFailure`."""
-        if _fast_loads is not None and not _LONG_DIGITS.search(line):
+        if _fast_loads is not None and not _long_digit_run(line):
             try:
                 answer = _fast_loads(line)
             except ValueError:
@@ -190,15 +195,19 @@ class SubprocessTarget:
             os.set_blocking(stdin_fd, True)
         return answers
 
-    def _parse_all(self, lines: list[bytes]) -> list[Any]:
-        """:meth:`_parse` of every line; in one C loop when every line is a JSON object."""
-        if _fast_loads is not None and not any(map(_LONG_DIGITS.search, lines)):
+    def _parse_all(self, block: bytes | None) -> list[Any]:
+        """:meth:`_parse` of every line of ``block`` (None: no line); in one C loop when
+        every line is a JSON object."""
+        if block is None:
+            return []
+        lines = block.split(b"\n")
+        if _fast_loads is not None and not _long_digit_run(block):
             try:
                 answers = list(map(_fast_loads, lines))
             except ValueError:
                 pass
             else:
-                if all(type(answer) is dict for answer in answers):
+                if set(map(type, answers)) == {dict}:
                     return answers
         return list(map(self._parse, lines))
 
@@ -231,8 +240,9 @@ class SubprocessTarget:
             raise self._failure("target closed its input (it exited)") from None
         return data[written:]
 
-    def _lines_available(self, writing: bool) -> list[bytes]:
-        """Complete answer lines: those buffered, else wait (within the timeout) for more.
+    def _lines_available(self, writing: bool) -> bytes | None:
+        """Complete answer lines (without the last newline): those buffered, else wait
+        (within the timeout) for more; None when only the pipe to the target has room.
 
         While requests are still waiting to be written, also wake when the pipe to the
         target has room again.
@@ -240,9 +250,9 @@ class SubprocessTarget:
         while True:
             end = self._buffer.rfind(b"\n")
             if end >= 0:
-                lines = bytes(self._buffer[:end]).split(b"\n")
+                block = bytes(self._buffer[:end])
                 del self._buffer[: end + 1]
-                return lines
+                return block
             assert self._process.stdin is not None
             writers = [self._process.stdin.fileno()] if writing else []
             readable, writable, _ = select.select([self._stdout_fd], writers, [],
@@ -251,7 +261,7 @@ class SubprocessTarget:
                 self.kill()
                 raise self._failure(f"no answer within {self.timeout_s:g} s (hang)")
             if writable and not readable:
-                return []
+                return None
             chunk = os.read(self._stdout_fd, 1 << 16)
             if not chunk:
                 status = self._process.wait(timeout=5)

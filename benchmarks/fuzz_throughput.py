@@ -1,42 +1,168 @@
-"""Requests per second under the Hypothesis state machine vs a raw loop over ``step``.
+"""Fuzzing's requests per second against a raw ``step`` loop over *the same requests*.
 
-Both drive the reference model with the same kind of traffic; the fuzzer adds protocol
-JSON, Hypothesis's generation and every observer. Last line JSON with ``ratio``.
+In one run: the ``ci`` fuzz campaign (directed scenarios, then Hypothesis with every
+observer as a runtime monitor) drives the in-process reference pump while a thin wrapper
+records every request it sends; then the same requests, parsed beforehand, go through a
+bare ``step`` loop (a fresh state at each ``configure``, as the sessions had). ``ratio`` =
+fuzzing's rate ÷ the raw loop's rate: what the fuzzer's machinery (Hypothesis, protocol
+JSON, the answer checks and 35 monitors) costs on top of the model itself. 1.0 would mean
+free. Last line JSON: ``ratio``, ``fuzz_requests_per_s``, ``raw_steps_per_s``,
+``requests``, ``observers``, ``monitor_share`` (the fraction of fuzzing's time spent in
+the monitors).
+
+The same for ``check`` on a subprocess target: the campaign ``check`` runs (the reference
+pump in lockstep for conformance) against the C example firmware, built with ``make`` in a
+temporary copy, through :class:`SubprocessTarget`. ``check_ratio`` = its rate ÷ the raw
+``step`` loop over the same requests (``check`` steps the reference once per request, as
+the raw loop does); ``check_vs_bare_pipe`` = its rate ÷ the same lines sent through a bare
+pipe to fresh processes of the same program (what the firmware alone could answer).
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+from pathlib import Path
+from typing import Any
 
+from pumpproof.engines import monitor as monitor_module
 from pumpproof.engines.fuzz import PROFILES, fuzz
 from pumpproof.properties.catalogue import observer_properties
-from pumpproof.pump_model import TICK, Params, initial_state, parse_event, step
+from pumpproof.pump_model import Params, ReferencePump, initial_state, step
+from pumpproof.pump_model.protocol import request_from_json
 from pumpproof.spec import load_spec
-from pumpproof.targets import make_target
+from pumpproof.targets import Target, make_target
+from pumpproof.targets.subprocess import SubprocessTarget
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from subprocess_throughput import build_c_example
 
 
-def raw_rate(params: Params, requests: int) -> float:
-    state = initial_state(params)
-    cgm = parse_event({"kind": "cgm", "glucose_mg_dL": 150}, params)
+class Recording:
+    """A target that forwards to another and records what it was sent."""
+
+    def __init__(self, inner: Target, sent: list[Any]) -> None:
+        self.name, self._inner, self._sent = inner.name, inner, sent
+
+    def send(self, request: Any) -> Any:
+        self._sent.append(request)
+        return self._inner.send(request)
+
+    def send_many(self, requests: list[Any]) -> list[Any]:
+        inner = getattr(self._inner, "send_many", None)
+        if inner is None:  # as Session does for a target without pipelining
+            return [self.send(request) for request in requests]
+        self._sent.extend(requests)
+        answers: list[Any] = inner(requests)
+        return answers
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def raw_rate(params: Params, messages: list[Any]) -> float:
+    """Steps per second of ``step`` alone over ``messages`` (parsed before timing)."""
+    sessions: list[list[Any]] = []
+    for message in messages:
+        if message.get("op") == "configure":
+            sessions.append([])
+        elif sessions:
+            request = request_from_json(message, params)
+            if request is not None:
+                sessions[-1].append(request)
+    count = sum(map(len, sessions))
     started = time.perf_counter()
-    for i in range(requests):
-        state, _ = step(params, state, cgm if i % 10 == 9 else TICK)
-    return requests / (time.perf_counter() - started)
+    for requests in sessions:
+        state = initial_state(params)
+        for request in requests:
+            state, _ = step(params, state, request)
+    return count / (time.perf_counter() - started)
+
+
+def bare_pipe_rate(argv: list[str], messages: list[Any]) -> float:
+    """The same lines through a bare pipe: a fresh process per session (at ``configure``),
+    lines pre-encoded and written by a thread, answers read as raw lines."""
+    sessions: list[bytes] = []
+    counts: list[int] = []
+    for message in messages:
+        if message.get("op") == "configure":
+            sessions.append(b"")
+            counts.append(0)
+        sessions[-1] += (json.dumps(message, separators=(",", ":")) + "\n").encode()
+        counts[-1] += 1
+    seconds = 0.0
+    for data, count in zip(sessions, counts, strict=True):
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+        started = time.perf_counter()
+        writer = threading.Thread(target=lambda s=stdin, d=data: (s.write(d), s.flush()))
+        writer.start()
+        for _ in range(count):
+            if not stdout.readline():
+                break
+        seconds += time.perf_counter() - started
+        writer.join()
+        stdin.close()
+        process.wait()
+    return sum(counts) / seconds
+
+
+def check_rates(spec: Any, params: Params) -> tuple[float, float, float, int]:
+    """``check``'s campaign on the C example, and a bare pipe over the same lines."""
+    sent: list[Any] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        firmware = [str(build_c_example(Path(tmp)))]
+        outcome = fuzz(spec, params, observer_properties(),
+                       lambda: Recording(SubprocessTarget(firmware, name="c"), sent),
+                       PROFILES["ci"], seed=0, make_reference=lambda: ReferencePump(spec))
+        check_rate = outcome.requests / outcome.seconds
+        bare = bare_pipe_rate(firmware, sent)
+    return check_rate, raw_rate(params, sent), bare, outcome.requests
 
 
 def main() -> None:
     spec = load_spec()
     params = Params(spec.settings)
-    outcome = fuzz(spec, params, observer_properties(), lambda: make_target("reference", spec),
+    properties = observer_properties()
+    sent: list[Any] = []
+    in_monitors = [0.0]
+    feed = monitor_module.Monitor.feed
+
+    def timed_feed(self: Any, request: Any, after: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return feed(self, request, after)
+        finally:
+            in_monitors[0] += time.perf_counter() - started
+
+    monitor_module.Monitor.feed = timed_feed  # type: ignore[method-assign]
+    outcome = fuzz(spec, params, properties,
+                   lambda: Recording(make_target("reference", spec), sent),
                    PROFILES["ci"], seed=0)
+    monitor_module.Monitor.feed = feed  # type: ignore[method-assign]
     fuzz_rate = outcome.requests / outcome.seconds
-    raw = raw_rate(params, 50_000)
+    raw = raw_rate(params, sent)
     ratio = fuzz_rate / raw
     print(f"fuzzing: {fuzz_rate:,.0f} requests/s ({outcome.requests} requests, "
-          f"{len(observer_properties())} observers); raw step loop: {raw:,.0f} steps/s")
+          f"{len(properties)} observers, {in_monitors[0] / outcome.seconds:.0%} of the time "
+          f"in monitors); raw step loop over the same requests: {raw:,.0f} steps/s")
+    check_rate, check_raw, bare, check_requests = check_rates(spec, params)
+    print(f"check on the C example: {check_rate:,.0f} requests/s ({check_requests} requests, "
+          f"reference in lockstep); raw step loop over the same requests: {check_raw:,.0f} "
+          f"steps/s; the same lines through a bare pipe: {bare:,.0f} lines/s")
     print(json.dumps({"ratio": round(ratio, 3), "fuzz_requests_per_s": round(fuzz_rate),
-                      "raw_steps_per_s": round(raw), "requests": outcome.requests}))
+                      "raw_steps_per_s": round(raw), "requests": outcome.requests,
+                      "observers": len(properties),
+                      "monitor_share": round(in_monitors[0] / outcome.seconds, 3),
+                      "check_ratio": round(check_rate / check_raw, 3),
+                      "check_requests_per_s": round(check_rate),
+                      "check_vs_bare_pipe": round(check_rate / bare, 4),
+                      "check_bare_pipe_per_s": round(bare)}))
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ class Monitor:
     index: int = 0
 
     def __post_init__(self) -> None:
-        self.ctx = Context.exact(self.params)
+        self.ctx = Context.monitor(self.params)
         self.runs = [PropertyRun(p, p.init(self.ctx)) for p in self.properties]
         self.before = observe(self.params, initial_state(self.params), 0, reason_code(None))
 

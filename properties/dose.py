@@ -16,6 +16,7 @@ from .trackers import (
     iob_ring_init,
     is_kind,
     observer_iob_ppm,
+    ring_total,
     rings_agree,
     window_abstraction,
     window_after,
@@ -95,7 +96,7 @@ class DailyTotal(Property):
         (ring,) = memory
         ring = window_after(ctx, ring, view)
         s = ctx.params.settings
-        total = sum_(ring)
+        total = ring_total(ring)  # sum_(ring); O(1) on a monitor's Ring
         near_cap = total + s.pulse_mU > s.max_daily_total_mU
         return Check((ring,), total <= s.max_daily_total_mU, near_cap)
 

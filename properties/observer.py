@@ -38,6 +38,9 @@ class Context:
     params: Params
     daily_bin_min: int = 1
     iob_bin_min: int = 1
+    # Runtime monitors only (concrete values): rings are :class:`~.trackers.Ring`, whose
+    # shift and window sum cost O(1) instead of copying and summing 1440 bins per step.
+    fast_rings: bool = False
 
     @property
     def iob_table(self) -> tuple[int, ...]:
@@ -53,6 +56,11 @@ class Context:
     @classmethod
     def exact(cls, params: Params) -> Context:
         return cls(params, daily_bin_min=1, iob_bin_min=1)
+
+    @classmethod
+    def monitor(cls, params: Params) -> Context:
+        """Exact, with the concrete fast rings (a runtime monitor's context)."""
+        return cls(params, daily_bin_min=1, iob_bin_min=1, fast_rings=True)
 
     @classmethod
     def for_proof(cls, params: Params) -> Context:

@@ -7,9 +7,11 @@ delivered insulin in a rolling window, insulin on board recomputed from deliveri
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pumpproof.pump_model.codes import FAULTS, MODES, alarm_code, kind_code
+from pumpproof.pump_model.codes import ALARMS, FAULTS, KINDS, MODES, alarm_code, kind_code
 from pumpproof.pump_model.logic import (
     Bool,
     Int,
@@ -21,6 +23,7 @@ from pumpproof.pump_model.logic import (
     mod_const,
     not_,
     or_,
+    sum_,
 )
 
 from .definitions import (
@@ -37,6 +40,7 @@ __all__ = [
     "RUNNING",
     "STOPPED",
     "SUSPENDED",
+    "Ring",
     "accepted_kind",
     "alarm",
     "bolus_step_mU",
@@ -51,6 +55,7 @@ __all__ = [
     "is_tick",
     "observer_iob_ppm",
     "pump_mode",
+    "ring_total",
     "rings_agree",
     "user_interaction",
     "well_formed",
@@ -62,8 +67,11 @@ __all__ = [
 RUNNING, SUSPENDED, STOPPED = (MODES.index(m) for m in MODES)
 
 
+_KIND_CODES = {name: kind_code(name) for name in KINDS}
+
+
 def is_kind(view: StepView, name: str) -> Bool:
-    return eq(view.request.kind, kind_code(name))
+    return view.request.kind == _KIND_CODES[name]  # ``eq``: == on either backend
 
 
 def is_tick(view: StepView) -> Bool:
@@ -79,8 +87,11 @@ def fault_event(view: StepView, name: str) -> Bool:
     return and_(accepted_kind(view, "fault"), eq(view.request.code, FAULTS.index(name)))
 
 
+_ALARM_CODES = {name: alarm_code(name) for name in ALARMS}
+
+
 def alarm(observation: Any, name: str) -> Bool:
-    return observation.alarms[alarm_code(name)]
+    return observation.alarms[_ALARM_CODES[name]]
 
 
 def well_formed(view: StepView) -> Bool:
@@ -134,41 +145,166 @@ def user_interaction(view: StepView) -> Bool:
 # -- rolling windows of delivered insulin (the observer's own rings, not the pump's)
 
 
-def shift_if_new_block(ring: tuple[Int, ...], t: Int, bin_min: int) -> tuple[Int, ...]:
+class Ring:
+    """A ring of 1-minute bins for runtime monitors: the same values as the tuple ring
+    (``ring[0]`` the newest bin), kept so that a shift and the window's total cost O(1).
+
+    Persistent: a shift or an addition returns a new ring and leaves this one as it was
+    (observers keep the memory before a step to explain a violation). Completed bins live
+    in a log shared between a ring and its successors; ``newest`` and ``total`` are the
+    ring's own. A ring remembers its successors and every observer starts from the same
+    empty ring, so observers that see the same steps share one ring per step (and its IOB).
+    Concrete ints only; the symbolic observer keeps the tuple, and
+    ``tests/properties/test_rings.py`` checks that both give the same bins, total and IOB.
+    """
+
+    __slots__ = ("_added", "_end", "_iob", "_log", "_shifted", "newest", "size", "total")
+    _ZEROS: dict[int, Ring] = {}  # noqa: RUF012 - the shared empty ring of each size
+
+    def __init__(self, log: list[int], end: int, newest: int, total: int, size: int) -> None:
+        self._log, self._end, self.newest, self.total, self.size = log, end, newest, total, size
+        self._iob: tuple[Sequence[int], int] | None = None  # (weights, dot) cache
+        self._shifted: Ring | None = None  # successors, computed once
+        self._added: tuple[int, Ring] | None = None
+
+    @classmethod
+    def zeros(cls, size: int) -> Ring:
+        ring = cls._ZEROS.get(size)
+        if ring is None or ring._shifted is not None or ring._added is not None:
+            # a fresh chain per session start keeps old sessions' logs collectable
+            ring = cls._ZEROS[size] = cls([], 0, 0, 0, size)
+        return ring
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _completed(self) -> list[int]:
+        """Bins 1 … size−1, oldest first (zeros before the log began)."""
+        start = self._end - (self.size - 1)
+        part = self._log[max(start, 0):self._end]
+        return [0] * (-start if start < 0 else 0) + part
+
+    def __iter__(self) -> Iterator[int]:
+        yield self.newest
+        yield from reversed(self._completed())
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        if index == 0:
+            return self.newest
+        position = self._end - index
+        return self._log[position] if position >= 0 else 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ring | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ring(total={self.total}, bins={self.size})"
+
+    def shifted(self) -> Ring:
+        """A new empty newest bin; the oldest bin leaves the window."""
+        if self._shifted is not None:
+            return self._shifted
+        log, end = self._log, self._end
+        evicted = self[self.size - 1] if self.size > 1 else self.newest
+        if len(log) == end:
+            log.append(self.newest)
+        elif log[end] != self.newest:  # another successor extended the log: fork it
+            log = [*log[:end], self.newest]
+        self._shifted = Ring(log, end + 1, 0, self.total - evicted, self.size)
+        return self._shifted
+
+    def added(self, amount: int) -> Ring:
+        added = self._added
+        if added is not None and added[0] == amount:
+            return added[1]
+        ring = Ring(self._log, self._end, self.newest + amount, self.total + amount, self.size)
+        self._added = (amount, ring)
+        return ring
+
+    def dot(self, weights: Sequence[int]) -> int:
+        """Σ ring[i]·weights[i] (cached per ring: several observers ask per step)."""
+        cached = self._iob
+        if cached is not None and cached[0] is weights:
+            return cached[1]
+        n = min(len(weights), self.size)
+        start = self._end - (n - 1)
+        part = self._log[max(start, 0):self._end]
+        part.reverse()  # newest completed bin first
+        value: int = self.newest * weights[0] + sum(map(operator.mul, part, weights[1:n]))
+        self._iob = (weights, value)
+        return value
+
+
+def ring_total(ring: Any) -> Int:
+    """The sum of a ring's bins (the window's total): O(1) on a :class:`Ring`."""
+    return ring.total if type(ring) is Ring else sum_(ring)
+
+
+def shift_if_new_block(ring: Any, t: Int, bin_min: int) -> Any:
     """The ring at the start of minute ``t``: a new empty newest bin when a block starts."""
+    if type(ring) is Ring:  # 1-minute bins: every minute starts a block
+        return ring.shifted()
     shifted = (0, *ring[:-1])
     if bin_min == 1:
         return shifted
     return ite_tuple(eq(mod_const(t, bin_min), 0), shifted, ring)
 
 
-def add_to_current(ring: tuple[Int, ...], amount: Int) -> tuple[Int, ...]:
+def add_to_current(ring: Any, amount: Int) -> Any:
+    if type(ring) is Ring:
+        return ring.added(amount)
     return (ring[0] + amount, *ring[1:])
 
 
-def window_init(ctx: Context) -> tuple[Int, ...]:
+def window_init(ctx: Context) -> Any:
+    if ctx.fast_rings and ctx.daily_bin_min == 1:
+        return Ring.zeros(ctx.window_bins)
     return (0,) * ctx.window_bins
 
 
-def window_after(ctx: Context, ring: tuple[Int, ...], view: StepView) -> tuple[Int, ...]:
+def _ring_after(ring: Ring, view: StepView) -> Ring:
+    """:func:`window_after` on a :class:`Ring` (1-minute bins): shift only on a tick."""
+    if view.request.kind == _KIND_CODES["tick"]:
+        ring = ring.shifted()
+    delivered = view.after.delivered_mU
+    return ring.added(delivered) if delivered else ring
+
+
+def window_after(ctx: Context, ring: Any, view: StepView) -> Any:
     """Delivered insulin per bin after this step (a tick shifts into minute ``before.t``)."""
+    if type(ring) is Ring:
+        return _ring_after(ring, view)
     shifted = shift_if_new_block(ring, view.before.t, ctx.daily_bin_min)
     ring = ite_tuple(is_tick(view), shifted, ring)
     return add_to_current(ring, view.after.delivered_mU)
 
 
-def iob_ring_init(ctx: Context) -> tuple[Int, ...]:
+def iob_ring_init(ctx: Context) -> Any:
+    if ctx.fast_rings and ctx.iob_bin_min == 1:
+        return Ring.zeros(len(ctx.iob_table))
     return (0,) * len(ctx.iob_table)
 
 
-def iob_ring_after(ctx: Context, ring: tuple[Int, ...], view: StepView) -> tuple[Int, ...]:
+def iob_ring_after(ctx: Context, ring: Any, view: StepView) -> Any:
+    if type(ring) is Ring:
+        return _ring_after(ring, view)
     shifted = shift_if_new_block(ring, view.before.t, ctx.iob_bin_min)
     ring = ite_tuple(is_tick(view), shifted, ring)
     return add_to_current(ring, view.after.delivered_mU)
 
 
-def observer_iob_ppm(ctx: Context, ring: tuple[Int, ...]) -> Int:
+def observer_iob_ppm(ctx: Context, ring: Any) -> Int:
     """Insulin on board (mU·ppm) recomputed from delivered insulin with the spec's curve."""
+    if type(ring) is Ring:
+        return ring.dot(ctx.iob_table)
     return dot_const(ring, ctx.iob_table)
 
 
@@ -202,7 +338,7 @@ def iob_abstraction(ctx: Context) -> tuple[str, bool, str]:
     return "IOB bins never under-count", holds, detail
 
 
-def ite_tuple(cond: Bool, a: tuple[Int, ...], b: tuple[Int, ...]) -> tuple[Int, ...]:
+def ite_tuple(cond: Bool, a: Any, b: Any) -> Any:
     if type(cond) is bool:
         return a if cond else b
     return tuple(ite(cond, x, y) for x, y in zip(a, b, strict=True))

@@ -12,7 +12,7 @@ import sys
 
 from pumpproof.errors import PumpproofError
 
-from .api import render_fta_text, run_fta
+from .api import DEFAULT_MAX_CUT_SETS, render_fta_text, run_fta
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,10 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cut-sets", action="store_true", help="list the minimal cut sets")
     parser.add_argument("--importance", action="store_true", help="importance factors")
     parser.add_argument("--top", help="analyse this gate instead of the file's top gate")
+    parser.add_argument("--limit-order", type=int, metavar="N",
+                        help="only cut sets of at most N events")
+    parser.add_argument("--max-cut-sets", type=int, metavar="N", default=DEFAULT_MAX_CUT_SETS,
+                        help="list at most N cut sets (default %(default)s)")
     args = parser.parse_args(argv)
     try:
         result = run_fta(args.model, cut_sets=args.cut_sets, importance=args.importance,
-                         top=args.top)
+                         top=args.top, limit_order=args.limit_order,
+                         max_cut_sets=args.max_cut_sets)
     except PumpproofError as exc:
         print(f"pumpproof: {exc}", file=sys.stderr)  # the CLI's one-line form
         return 2

@@ -16,7 +16,7 @@ from typing import Any
 from .analysis import analyse
 from .mef import read_mef
 
-__all__ = ["render_fta_text", "run_fta"]
+__all__ = ["DEFAULT_MAX_CUT_SETS", "render_fta_text", "run_fta"]
 
 _FACTORS = ("mif", "cif", "dif", "raw", "rrw")
 
@@ -25,23 +25,38 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+DEFAULT_MAX_CUT_SETS = 100_000  # ~100 MB of listed cut sets at most; --max-cut-sets N
+
+
 def run_fta(path: str, *, cut_sets: bool = False, importance: bool = False,
-            top: str | None = None) -> dict[str, Any]:
+            top: str | None = None, limit_order: int | None = None,
+            max_cut_sets: int | None = DEFAULT_MAX_CUT_SETS) -> dict[str, Any]:
     """The analysis of one MEF file as the CLI's JSON object.
 
-    Keys: ``top_event``, ``n_mcs``, ``p_top`` (exact), ``p_rare_event``, ``p_mcub``; with
-    ``cut_sets`` also ``cut_sets`` (sorted lists of names, sorted by (order, names)); with
-    ``importance`` also ``importance`` ({event: {mif, cif, dif, raw, rrw}}). ``top``
-    overrides the gate analysed.
+    Keys: ``top_event``, ``n_mcs`` (exact, of order ≤ ``limit_order``), ``p_top`` (exact,
+    from the BDD), ``p_rare_event`` (over every counted cut set), ``p_mcub`` (``null``
+    when not every cut set was listed), ``limit_order``, ``max_cut_sets`` and
+    ``cut_sets_truncated`` (not every cut set is listed: more than ``max_cut_sets``, or
+    too many to compute, when ``n_mcs`` is ``null``; ``cut_sets_note`` says which); with
+    ``cut_sets`` also ``cut_sets`` (at most ``max_cut_sets``, lowest orders first, sorted by (order,
+    names)); with ``importance`` also ``importance`` ({event: {mif, cif, dif, raw, rrw}},
+    exact from the BDD; reported, as SCRAM does, for the events of the cut sets counted).
+    ``top`` overrides the gate analysed.
     """
-    result = analyse(read_mef(path, top=top), importance=importance)
+    result = analyse(read_mef(path, top=top), importance=importance,
+                     limit_order=limit_order, max_cut_sets=max_cut_sets)
     out: dict[str, Any] = {
         "top_event": result.top_event,
-        "n_mcs": len(result.cut_sets),
+        "n_mcs": result.n_mcs if result.n_mcs >= 0 else None,
         "p_top": result.p_top,
-        "p_rare_event": result.p_rare_event,
-        "p_mcub": result.p_mcub,
+        "p_rare_event": _finite(result.p_rare_event),
+        "p_mcub": _finite(result.p_mcub),
+        "limit_order": limit_order,
+        "max_cut_sets": max_cut_sets,
+        "cut_sets_truncated": result.cut_sets_truncated,
     }
+    if result.cut_sets_note:
+        out["cut_sets_note"] = result.cut_sets_note
     if cut_sets:
         out["cut_sets"] = list(map(list, result.cut_sets))
     if importance:
@@ -53,17 +68,20 @@ def run_fta(path: str, *, cut_sets: bool = False, importance: bool = False,
 
 
 def _number(value: float | None, width: int = 10) -> str:
-    return f"{'n/a' if value is None else format(value, '.4g'):>{width}}"
+    return f"{'n/a' if value is None else format(value, '.4g' if width else '.6g'):>{width}}"
 
 
 def render_fta_text(result: dict[str, Any], max_cut_sets: int = 50) -> str:
     """A human summary of :func:`run_fta`'s object (first cut sets, importance by DIF)."""
     lines = [
         f"top event         {result['top_event']}",
-        f"minimal cut sets  {result['n_mcs']}",
+        f"minimal cut sets  {'n/a' if result['n_mcs'] is None else result['n_mcs']}"
+        + (f" of order ≤ {result['limit_order']}" if result.get("limit_order") is not None
+           else ""),
         f"P(top) exact      {result['p_top']:.6g}",
-        f"rare event        {result['p_rare_event']:.6g}",
-        f"MCUB              {result['p_mcub']:.6g}",
+        f"rare event        {_number(result['p_rare_event'], 0)}",
+        f"MCUB              {_number(result['p_mcub'], 0)}"
+        + (" (not every cut set listed)" if result["p_mcub"] is None else ""),
     ]
     listed = result.get("cut_sets")
     if listed is not None:
@@ -71,6 +89,8 @@ def render_fta_text(result: dict[str, Any], max_cut_sets: int = 50) -> str:
         lines += [f"  {len(cs)}: {{{', '.join(cs)}}}" for cs in listed[:max_cut_sets]]
         if len(listed) > max_cut_sets:
             lines.append(f"  … {len(listed) - max_cut_sets} more (use --json for all)")
+    if result.get("cut_sets_note"):
+        lines.append(f"note: {result['cut_sets_note']}")
     importance = result.get("importance")
     if importance is not None:
         lines.append(f"{'event':30} " + " ".join(f"{n.upper():>10}" for n in _FACTORS))

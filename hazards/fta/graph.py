@@ -1,6 +1,8 @@
 """The fault tree as a networkx DiGraph (gate → child), validated once.
 
-Contract: :func:`to_graph` returns a DiGraph whose nodes carry ``kind`` (``gate``,
+Contract: :func:`check_tree` runs every check in plain Python (the ``fta`` command's path:
+importing networkx alone costs ~150 ms, more than analysing most trees); :func:`to_graph`
+runs it and returns a DiGraph whose nodes carry ``kind`` (``gate``,
 ``basic-event``, ``house-event``) and whose edges go from a gate to each child, or raises
 :class:`~pumpproof.errors.ModelError` naming the source, the element and the problem. The
 checks run in named phases, in this order: gates are well formed, references resolve, the
@@ -21,14 +23,16 @@ analysed (:func:`reachable`). Coherence is not checked either: NOT gates are all
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from pumpproof.errors import ModelError
 
 from .model import GATE_KINDS, FaultTree, Gate
 
-__all__ = ["choose_top", "reachable", "to_graph"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["check_tree", "choose_top", "reachable", "to_graph"]
 
 
 def _where(tree: FaultTree) -> str:
@@ -51,10 +55,11 @@ def _check_gates(tree: FaultTree) -> None:
                              f"{len(gate.children)} (the number of children)")
 
 
-def _check_references(tree: FaultTree, graph: nx.DiGraph) -> None:
+def _check_references(tree: FaultTree) -> None:
     for gate in tree.gates.values():
         for child in gate.children:
-            if child not in graph:
+            if (child not in tree.gates and child not in tree.basic_events
+                    and child not in tree.house_events):
                 raise ModelError(f"{_where(tree)}: gate '{gate.name}': reference to "
                                  f"undefined element '{child}'")
 
@@ -64,15 +69,41 @@ def _check_top(tree: FaultTree) -> None:
         raise ModelError(f"{_where(tree)}: top event '{tree.top}': is not a defined gate")
 
 
-def _check_acyclic(tree: FaultTree, graph: nx.DiGraph) -> None:
-    if nx.is_directed_acyclic_graph(graph):
-        return
-    try:  # prefer the cycle that the analysis would run into
-        cycle = nx.find_cycle(graph, source=tree.top)
-    except nx.NetworkXNoCycle:
-        cycle = nx.find_cycle(graph)
-    path = " → ".join([edge[0] for edge in cycle] + [cycle[-1][1]])
-    raise ModelError(f"{_where(tree)}: gate '{cycle[0][0]}': is in a cycle {path}")
+def _find_cycle(tree: FaultTree, source: str, state: dict[str, int]) -> list[str] | None:
+    """A cycle reachable from ``source`` as a closed path of gate names (iterative DFS);
+    ``state`` (1 on the current path, 2 finished) is shared between sources, so every
+    element is visited once in all."""
+    path: list[str] = []
+    stack: list[tuple[str, int]] = [(source, 0)]
+    while stack:
+        name, i = stack.pop()
+        if i == 0:
+            if state.get(name) == 2:
+                continue
+            state[name] = 1
+            path.append(name)
+        children = tree.gates[name].children if name in tree.gates else ()
+        if i < len(children):
+            stack.append((name, i + 1))
+            child = children[i]
+            if state.get(child) == 1:
+                return [*path[path.index(child):], child]
+            if child not in state:
+                stack.append((child, 0))
+            continue
+        state[name] = 2
+        path.pop()
+    return None
+
+
+def _check_acyclic(tree: FaultTree) -> None:
+    # prefer the cycle that the analysis would run into, then any other
+    state: dict[str, int] = {}
+    for source in (tree.top, *tree.gates):
+        cycle = _find_cycle(tree, source, state)
+        if cycle is not None:
+            raise ModelError(f"{_where(tree)}: gate '{cycle[0]}': is in a cycle "
+                             f"{' → '.join(cycle)}")
 
 
 def _check_probabilities(tree: FaultTree) -> None:
@@ -82,24 +113,33 @@ def _check_probabilities(tree: FaultTree) -> None:
                              f"{event.p!r} is outside [0, 1]")
 
 
+def check_tree(tree: FaultTree) -> None:
+    """Refuse bad input, in named phases (module docstring); silent on a good tree."""
+    _check_gates(tree)
+    _check_references(tree)
+    _check_top(tree)
+    _check_acyclic(tree)
+    _check_probabilities(tree)
+
+
 def to_graph(tree: FaultTree) -> nx.DiGraph:
     """The validated DiGraph of ``tree``: one place where bad input is refused."""
-    _check_gates(tree)
+    import networkx as nx  # here: only diagrams and reachability need the graph
+
+    check_tree(tree)
     graph = nx.DiGraph()
     graph.add_nodes_from(tree.gates, kind="gate")
     graph.add_nodes_from(tree.basic_events, kind="basic-event")
     graph.add_nodes_from(tree.house_events, kind="house-event")
-    _check_references(tree, graph)
     graph.add_edges_from((gate.name, child) for gate in tree.gates.values()
                          for child in gate.children)
-    _check_top(tree)
-    _check_acyclic(tree, graph)
-    _check_probabilities(tree)
     return graph
 
 
 def reachable(graph: nx.DiGraph, top: str) -> set[str]:
     """The nodes the analysis of ``top`` depends on (``top`` included)."""
+    import networkx as nx
+
     return {top, *nx.descendants(graph, top)}
 
 

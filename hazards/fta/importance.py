@@ -3,8 +3,8 @@
 Contract, with P = P(top), p = P(e), MIF = ∂P/∂p = P(top | e) − P(top | ¬e) (Birnbaum):
 CIF = p·MIF/P, RAW = 1 + (1 − p)·MIF/P = P(top | e)/P, DIF = p·RAW = p·P(top | e)/P,
 RRW = P/(P − p·MIF) = P/P(top | ¬e) (SCRAM's ``importance_analysis.cc``). Only events
-that occur in at least one minimal cut set are reported, with that count as
-``occurrence``, as SCRAM does.
+that occur in at least one minimal cut set (the keys of ``occurrence``) are reported, with
+that count as ``occurrence`` (0 when cut sets were not counted), as SCRAM does.
 
 MIF of every event comes from one pass over the BDD instead of two conditional
 probabilities per event: P(top) is multilinear in the node probabilities, so
@@ -21,19 +21,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from itertools import chain
 
 from .bdd import FlatBdd
+from .model import Frozen
 from .probability import edge_probability, node_probabilities
 
 __all__ = ["Importance", "birnbaum", "importance_measures", "occurrences"]
 
 
-@dataclass(frozen=True)
-class Importance:
+class Importance(Frozen):
     """SCRAM's five factors for one basic event, and how many cut sets hold it."""
 
+    FIELDS = ("mif", "cif", "dif", "raw", "rrw", "occurrence")
+    __slots__ = FIELDS
     mif: float
     cif: float
     dif: float
@@ -41,11 +42,14 @@ class Importance:
     rrw: float
     occurrence: int
 
+    def __init__(self, *, mif: float, cif: float, dif: float, raw: float, rrw: float,
+                 occurrence: int) -> None:
+        self._set(mif=mif, cif=cif, dif=dif, raw=raw, rrw=rrw, occurrence=occurrence)
+
     def as_dict(self) -> dict[str, float]:
         """The five factors, as the ``pumpproof fta --json`` object lists them."""
-        factors = asdict(self)
-        del factors["occurrence"]
-        return factors
+        return {"mif": self.mif, "cif": self.cif, "dif": self.dif, "raw": self.raw,
+                "rrw": self.rrw}
 
 
 def birnbaum(function: FlatBdd, p_by_level: Sequence[float]) -> list[float]:
@@ -82,9 +86,9 @@ def importance_measures(function: FlatBdd, events: Sequence[str], p: Mapping[str
     mif_by_level = birnbaum(function, [p[name] for name in events])
     result: dict[str, Importance] = {}
     for level, name in sorted(enumerate(events), key=lambda item: item[1]):
-        count = occurrence.get(name, 0)
-        if not count:
+        if name not in occurrence:
             continue
+        count = occurrence[name]
         mif, q = mif_by_level[level], p[name]
         raw = 1.0 + (1.0 - q) * mif / p_top if p_top > 0.0 else math.inf
         result[name] = Importance(

@@ -65,6 +65,8 @@ def rare_event(products: Iterable[float]) -> float:
 def mcub(products: Iterable[float]) -> float:
     """1 − ∏(1 − P(cut set)), summed in log space so tiny terms are not lost."""
     values = list(products)
+    if not values:  # no cut set (e.g. none within the order limit): 0, not −0.0
+        return 0.0
     if any(q >= 1.0 for q in values):
         return 1.0
     return -math.expm1(math.fsum(math.log1p(-q) for q in values))

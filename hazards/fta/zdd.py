@@ -12,6 +12,10 @@ declared variable, and ``find_or_add`` composes functions rather than making a r
 each step of the algorithm would cost several CUDD calls. The BDD, where the real work
 happens, is CUDD's (:mod:`.bdd`).
 
+Memory is bounded: with ``budget``, the unique table and the memo of :meth:`without`
+together may hold at most that many entries (~100 bytes each); past it, :class:`ZddBudget`
+is raised, so a family too large to compute fails fast instead of exhausting memory.
+
 Not checked: that levels decrease towards the root (callers build bottom-up in order).
 """
 
@@ -19,17 +23,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-__all__ = ["BASE", "EMPTY", "Zdd"]
+__all__ = ["BASE", "EMPTY", "Zdd", "ZddBudget"]
 
 EMPTY = 0  # ∅: no set at all
 BASE = 1  # {∅}: only the empty set
 _TERMINAL_LEVEL = 1 << 30
 
 
+class ZddBudget(Exception):
+    """The ZDD outgrew its budget of entries (see the module docstring)."""
+
+
 class Zdd:
     """A unique table of nodes and the memo tables of its operations."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = budget
         self.level: list[int] = [_TERMINAL_LEVEL, _TERMINAL_LEVEL]
         self.low: list[int] = [EMPTY, BASE]
         self.high: list[int] = [EMPTY, BASE]
@@ -44,6 +53,8 @@ class Zdd:
         found = self._unique.get(key)
         if found is None:
             found = len(self.level)
+            if self.budget is not None and found + len(self._without) > self.budget:
+                raise ZddBudget(self.budget)
             self.level.append(level)
             self.low.append(low)
             self.high.append(high)
@@ -77,6 +88,8 @@ class Zdd:
             result = self.node(lp, self.without(self.low[p], qlow),
                                self.without(self.without(self.high[p], self.high[q]), qlow))
         self._without[key] = result
+        if self.budget is not None and len(self._without) > self.budget:
+            raise ZddBudget(self.budget)
         return result
 
     def count(self, n: int) -> int:

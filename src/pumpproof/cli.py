@@ -9,9 +9,11 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from typing import Any
 
 from pumpproof import __version__
 from pumpproof.errors import ExitCode, PumpproofError
@@ -43,9 +45,34 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fta": ("fta_cmd", "analyse an Open-PSA MEF fault tree: cut sets, probability, importance"),
 }
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without :mod:`shutil`: argparse makes one per
+    ``add_argument``, and importing shutil (with bz2, lzma, zlib) is a tenth of a small
+    ``pumpproof fta`` run."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            try:
+                columns = int(os.environ.get("COLUMNS", "0"))
+            except ValueError:
+                columns = 0
+            if columns <= 0:
+                try:
+                    columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+                except (AttributeError, ValueError, OSError):
+                    columns = 80
+            width = columns - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one line naming the option and the problem (no usage
     block: ``--help`` is one command away, and the line says so)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"pumpproof: error: {message} (see '{self.prog} --help')", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pumpproof.errors import TargetFailure
 from pumpproof.spec import load_spec
@@ -115,3 +118,62 @@ def test_stderr_is_bounded() -> None:
     finally:
         target.close()
     assert target.stderr == "x" * 100 + "\n[stderr truncated at 100 bytes]"
+
+
+# -- the fast codec decides exactly as the stdlib did (issue #15)
+
+_TRICKY = [b'{"t":1,"alarms":[]}', b"", b'{"t":18446744073709551616}',
+           b'{"t":-9223372036854775809}',
+           b'{"t":1e400}', b'{"t":NaN}', b'{"t":1,"t":2}', b'{"t":"\\ud800"}', b'[1]', b'7',
+           b'{"t":1.5e3}', b'{"t":"\xff"}', b'not json', b'{"t":12345678901234567890123}']
+
+
+def _verdicts(target: SubprocessTarget, lines: list[bytes]) -> list[Any]:
+    out: list[Any] = []
+    for line in lines:
+        try:
+            out.append(("ok", target._parse(line)))
+        except TargetFailure as exc:
+            out.append(("failure", str(exc)))
+    try:
+        out.append(("batch", target._parse_all(b"\n".join(lines))))
+    except TargetFailure as exc:
+        out.append(("batch failure", str(exc)))
+    return out
+
+
+def _bare_target() -> SubprocessTarget:
+    target = SubprocessTarget.__new__(SubprocessTarget)
+    target._stderr, target._stderr_limit = bytearray(), 1024
+    return target
+
+
+@given(st.lists(st.one_of(
+    st.sampled_from(_TRICKY),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                 lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+                 max_leaves=8).map(lambda v: json.dumps({"t": v}).encode()),
+), min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_fast_answer_parsing_gives_the_stdlib_verdicts(lines: list[bytes]) -> None:
+    import pumpproof.targets.subprocess as transport
+
+    fast = _verdicts(_bare_target(), lines)
+    saved = transport._fast_loads
+    transport._fast_loads = None  # type: ignore[assignment]
+    try:
+        slow = _verdicts(_bare_target(), lines)
+    finally:
+        transport._fast_loads = saved
+    assert repr(fast) == repr(slow)  # repr: NaN == NaN, 1 vs 1.0 and -0.0 told apart
+
+
+def test_request_lines_are_the_stdlib_encoding() -> None:
+    target = _bare_target()
+    target._encoded = {}
+    for request in ({"op": "tick"}, {"op": "event", "event": {"kind": "bolus", "amount_mU": 1.0}},
+                    {"op": "event", "event": {"kind": "bolus", "amount_mU": 1}},
+                    {"op": "event", "event": {"kind": "cgm", "glucose_mg_dL": None}},
+                    {"op": "event", "event": {"kind": "x", "note": "é"}}, {1: 2}) * 2:
+        assert target._line(request) == (json.dumps(request, separators=(",", ":"))
+                                          + "\n").encode()

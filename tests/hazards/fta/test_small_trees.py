@@ -138,12 +138,15 @@ def test_mef_round_trip_keeps_cut_sets_and_probability(source: str) -> None:
 def test_run_fta_object_and_text() -> None:
     result = run_fta(str(GOOD), cut_sets=True, importance=True)
     assert list(result) == ["top_event", "n_mcs", "p_top", "p_rare_event", "p_mcub",
+                            "limit_order", "max_cut_sets", "cut_sets_truncated",
                             "cut_sets", "importance"]
+    assert result["cut_sets_truncated"] is False and result["limit_order"] is None
     assert result["cut_sets"] == [["a"], ["b", "c"]]
     assert set(result["importance"]["a"]) == {"mif", "cif", "dif", "raw", "rrw"}
     json.dumps(result, allow_nan=False)
     plain = run_fta(str(GOOD), cut_sets=False, importance=False)
-    assert set(plain) == {"top_event", "n_mcs", "p_top", "p_rare_event", "p_mcub"}
+    assert set(plain) == {"top_event", "n_mcs", "p_top", "p_rare_event", "p_mcub",
+                          "limit_order", "max_cut_sets", "cut_sets_truncated"}
     text = render_fta_text(result)
     assert "minimal cut sets  2" in text and "{b, c}" in text
 

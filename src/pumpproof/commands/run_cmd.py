@@ -212,7 +212,7 @@ def print_verdicts(evidence: Evidence, hazards: HazardAssessment | None,
         if vacuous:
             line += f" (vacuous on the target, not evidence: {', '.join(vacuous)})"
         run_ = target.evidence.target
-        if run_ is not None and run_.scenarios_cut_short:
+        if run_ is not None and run_.scenarios_cut_short and target.failure is None:
             line += "; the budget ran out before the directed scenarios finished"
         if target.failure is not None:
             line += f"; TARGET FAILURE: {target.failure.message}"

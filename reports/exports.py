@@ -32,14 +32,29 @@ def _ncname(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
+def _controllers(bundle: BundleDocument) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    """Each checked AID controller's name and its properties by id (C-…)."""
+    out = []
+    for checked in bundle.get("controllers", []):
+        section = checked.get("controller") or {}
+        name = f"controller {section.get('name', '')} {section.get('version', '')}".rstrip()
+        out.append((name, {p["id"]: p for p in checked.get("properties", [])}))
+    return out
+
+
 def _links(bundle: BundleDocument) -> dict[str, list[dict[str, Any]]]:
-    """Each requirement's properties, from the model's evidence (the one place they are
-    declared), sorted by property id."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    """Each requirement's properties, sorted by property id: the model's (declared in its
+    evidence) and the AID controllers' (C-…, declared in each controller's evidence)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
     for prop in bundle["evidence"]["properties"]:
         for req in prop.get("requirements", []):
-            out.setdefault(req, []).append(prop)
-    return {req: sorted(props, key=lambda p: str(p["id"])) for req, props in out.items()}
+            out.setdefault(req, {})[prop["id"]] = prop
+    for _, props in _controllers(bundle):
+        for prop in props.values():
+            for req in prop.get("requirements", []):
+                out.setdefault(req, {}).setdefault(prop["id"], prop)
+    return {req: sorted(props.values(), key=lambda p: str(p["id"]))
+            for req, props in out.items()}
 
 
 def _methods(prop: dict[str, Any]) -> str:
@@ -52,6 +67,9 @@ def render_csv(bundle: BundleDocument) -> str:
     on_targets = [(str((t.get("target") or {}).get("description", "")),
                    {p["id"]: p for p in t.get("properties", [])})
                   for t in bundle.get("targets", [])]
+    controllers = _controllers(bundle)
+    model_ids = {p["id"] for p in bundle["evidence"]["properties"]}
+    controller_ids = {i for _, props in controllers for i in props} - model_ids
     links = _links(bundle)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -61,6 +79,13 @@ def render_csv(bundle: BundleDocument) -> str:
         if not props:
             writer.writerow([req["id"], req.get("title", ""), "", "", "no property", ""])
         for prop in props:
+            if prop["id"] in controller_ids:  # a controller property: one row per controller
+                for name, verdicts in controllers:
+                    on = verdicts.get(prop["id"])
+                    writer.writerow([req["id"], req.get("title", ""), prop["id"],
+                                     _methods(on) if on else "",
+                                     on["verdict"] if on else "not exercised", name])
+                continue
             writer.writerow([req["id"], req.get("title", ""), prop["id"], _methods(prop),
                              prop["verdict"], DESIGN_TARGET])
             for description, verdicts in on_targets:
@@ -143,6 +168,17 @@ def render_reqif(bundle: BundleDocument) -> str:
         "TARGET-VERDICTS": "; ".join(f"{name}: {verdicts.get(p['id'], 'not exercised')}"
                                      for name, verdicts in targets)})
         for p in properties]
+    # the AID controllers' properties (C-…): their verdict on each controller checked
+    controllers = _controllers(bundle)
+    model_ids = {p["id"] for p in properties}
+    on_controllers = sorted({pid: prop for _, props in controllers for pid, prop in props.items()
+                             if pid not in model_ids}.items())
+    objects += [spec_object("PROPERTY", str(pid), {
+        "ID": str(pid), "TITLE": str(prop.get("title", "")),
+        "VERDICT": "; ".join(f"{name}: {props[pid]['verdict'] if pid in props else 'not exercised'}"
+                             for name, props in controllers),
+        "TARGET-VERDICTS": ""})
+        for pid, prop in on_controllers]
     known = {str(r["id"]) for r in requirements}
     relations = [
         ReqIFSpecRelation(identifier=f"REL-{_ncname(req)}-{_ncname(str(prop['id']))}",

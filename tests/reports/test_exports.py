@@ -100,3 +100,24 @@ def test_report_exports_from_the_command_line(tmp_path: Path) -> None:
         result = pumpproof("report", str(path), "--format", fmt, "--out", str(out))
         assert result.returncode == 0, result.stderr
         assert out.read_text() == (render_csv if fmt == "csv" else render_reqif)(_bundle())
+
+
+def test_aid_requirements_link_to_the_controller_properties_that_verify_them() -> None:
+    bundle = _bundle()
+    bundle["controllers"] = [{
+        "controller": {"name": "oref0", "version": "0.7.1"},
+        "properties": [{"id": "C-MAX-BASAL", "title": "Commanded rate within max basal",
+                        "requirements": ["REQ-AID-1"], "verdict": "violated",
+                        "results": [{"method": "fuzz", "verdict": "violated"}]}]}]
+    rows = [r for r in csv.DictReader(io.StringIO(render_csv(bundle)))
+            if r["requirement"] == "REQ-AID-1"]
+    assert [(r["property"], r["verdict"], r["target"]) for r in rows] == [
+        ("C-MAX-BASAL", "violated", "controller oref0 0.7.1")]
+    from reqif.parser import ReqIFParser
+
+    content = ReqIFParser.parse_from_string(render_reqif(bundle)).core_content.req_if_content
+    values = {o.identifier: {a.definition_ref.split("-", 2)[-1]: a.value
+                             for a in o.attributes} for o in content.spec_objects}
+    assert values["PROPERTY-C-MAX-BASAL"]["VERDICT"] == "controller oref0 0.7.1: violated"
+    assert ("REQUIREMENT-REQ-AID-1", "PROPERTY-C-MAX-BASAL") in {
+        (r.source, r.target) for r in content.spec_relations}

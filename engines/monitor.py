@@ -28,6 +28,8 @@ from pumpproof.pump_model.codes import reason_code
 from pumpproof.pump_model.protocol import request_from_json
 from pumpproof.spec.settings import Settings
 
+from .compiled import compiled_observers
+
 __all__ = ["Monitor", "PropertyRun", "replay_violates"]
 
 
@@ -38,9 +40,14 @@ class PropertyRun:
     prop: Property
     memory: tuple[Any, ...]
     triggers: int = 0
-    steps: int = 0
     violation_at: int | None = None  # index of the request that violated
     explanation: str | None = None  # the observer's sentence about that request
+    monitor: Monitor | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def steps(self) -> int:
+        """Steps judged (every run of a monitor judges every step)."""
+        return self.monitor.index if self.monitor is not None else 0
 
 
 @dataclass
@@ -53,30 +60,51 @@ class Monitor:
     runs: list[PropertyRun] = field(init=False)
     before: Observation = field(init=False)
     index: int = 0
+    fast: bool = True  # generated code (engines/compiled.py); False: the observers interpreted
 
     def __post_init__(self) -> None:
         self.ctx = Context.monitor(self.params)
-        self.runs = [PropertyRun(p, p.init(self.ctx)) for p in self.properties]
+        self.runs = [PropertyRun(p, p.init(self.ctx), monitor=self) for p in self.properties]
         self.before = observe(self.params, initial_state(self.params), 0, reason_code(None))
+        self._memories = [run.memory for run in self.runs]
+        self._compiled = compiled_observers(self.params, self.properties) if self.fast else None
 
     def feed(self, request: Request, after: Observation) -> list[Property]:
         """Judge one step; returns the properties violated for the first time now."""
-        view = StepView(request, self.before, after)
-        newly = []
-        for run in self.runs:
-            memory = run.memory
-            check = run.prop.update(self.ctx, memory, view)
-            run.memory = check.memory
-            run.steps += 1
-            if check.triggered:
-                run.triggers += 1
-            if not check.ok and run.violation_at is None:
-                run.violation_at = self.index
-                run.explanation = _explain(run.prop, self.ctx, memory, view)
-                newly.append(run.prop)
+        newly: list[Property] = []
+        before, memories, runs = self.before, self._memories, self.runs
+        if self._compiled is None:
+            interpreted: Sequence[int] = range(len(runs))
+        else:
+            plan = self._compiled.plan(request)
+            interpreted = plan.interpreted
+            results = plan.step(memories, request, before, after)
+            for index, (memory, ok, triggered) in zip(plan.compiled, results, strict=True):
+                run = runs[index]
+                if triggered:
+                    run.triggers += 1
+                if not ok and run.violation_at is None:
+                    self._violated(run, memories[index], StepView(request, before, after), newly)
+                memories[index] = run.memory = memory
+        if interpreted:
+            view = StepView(request, before, after)
+            for index in interpreted:
+                run = runs[index]
+                check = run.prop.update(self.ctx, memories[index], view)
+                if check.triggered:
+                    run.triggers += 1
+                if not check.ok and run.violation_at is None:
+                    self._violated(run, memories[index], view, newly)
+                memories[index] = run.memory = check.memory
         self.before = after
         self.index += 1
         return newly
+
+    def _violated(self, run: PropertyRun, memory: tuple[Any, ...], view: StepView,
+                  newly: list[Property]) -> None:
+        run.violation_at = self.index
+        run.explanation = _explain(run.prop, self.ctx, memory, view)
+        newly.append(run.prop)
 
     @property
     def violated(self) -> list[PropertyRun]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import z3
+from z3 import z3core
 
 from pumpproof.properties.observer import Context, Property, StepView
 from pumpproof.pump_model import Observation, Params, Request
@@ -68,10 +69,21 @@ class _Symbols:
 
     def __init__(self) -> None:
         self.access: dict[str, str] = {}  # Z3 name -> Python expression over M, r, b, a
+        self._made: dict[str, Any] = {}
+
+    def memory(self, template: Any, index: int) -> Any:
+        """Observer ``index``'s memory as symbols; None if it cannot be symbolic."""
+        try:
+            return self.like(template, f"m{index}", f"M[{index}]")
+        except _Unsupported:
+            return None
 
     def fresh(self, sort: str, name: str, access: str) -> Any:
-        self.access[name] = access
-        return z3.Bool(name) if sort == "bool" else z3.Int(name)
+        made = self._made.get(name)
+        if made is None:
+            self.access[name] = access
+            made = self._made[name] = z3.Bool(name) if sort == "bool" else z3.Int(name)
+        return made
 
     def like(self, template: Any, name: str, access: str) -> Any:
         """A symbolic value shaped like the concrete ``template``."""
@@ -120,83 +132,97 @@ _INFIX = {
     z3.Z3_OP_LE: " <= ", z3.Z3_OP_LT: " < ", z3.Z3_OP_GE: " >= ", z3.Z3_OP_GT: " > ",
     z3.Z3_OP_EQ: " == ", z3.Z3_OP_AND: " and ", z3.Z3_OP_OR: " or ",
 }
-
-
-class _Printer:
-    """Z3 terms as Python expressions; a sub-term used twice is computed once, by name."""
-
-    def __init__(self, symbols: _Symbols) -> None:
-        self.symbols = symbols
-        self.uses: dict[int, int] = {}
-        self.names: dict[int, str] = {}  # term id -> local name (inputs and shared terms)
-        self.loads: list[str] = []
-        self.lines: list[str] = []
-        self.depth: dict[int, int] = {}
-
-    def check(self, term: Any) -> None:
-        """Count uses (for sharing); :class:`_Unsupported` if the term cannot be printed."""
-        stack = [term]
-        while stack:
-            node = stack.pop()
-            key = node.get_id()
-            self.uses[key] = self.uses.get(key, 0) + 1
-            if self.uses[key] > 1:
-                continue
-            if z3.is_const(node) and node.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-                if node.decl().name() not in self.symbols.access:
-                    raise _Unsupported(f"free constant {node}")
-                continue
-            kind = node.decl().kind()
-            if kind == z3.Z3_OP_STORE and not z3.is_true(node.arg(2)):
-                raise _Unsupported("array store of a value other than true")
-            if not (kind in _INFIX or kind in _OTHER or z3.is_int_value(node)
-                    or z3.is_true(node) or z3.is_false(node)):
-                raise _Unsupported(f"operator {node.decl()}")
-            stack.extend(node.children())
-
-    def expr(self, term: Any) -> str:
-        key = term.get_id()
-        name = self.names.get(key)
-        if name is not None:
-            return name
-        if z3.is_int_value(term):
-            return str(term.as_long())
-        if z3.is_true(term) or z3.is_false(term):
-            return str(z3.is_true(term))
-        if z3.is_const(term):
-            name = f"v{len(self.names)}"
-            self.loads.append(f"{name} = {self.symbols.access[term.decl().name()]}")
-            self.names[key] = name
-            return name
-        text, depth = self._compose(term)
-        if self.uses.get(key, 0) > 1 or depth > _MAX_INLINE_DEPTH:
-            name = f"t{len(self.names)}"
-            self.lines.append(f"{name} = {text}")
-            self.names[key] = name
-            return name
-        self.depth[key] = depth
-        return text
-
-    def _compose(self, term: Any) -> tuple[str, int]:
-        kind = term.decl().kind()
-        args = [self.expr(child) for child in term.children()]
-        depth = 1 + max((self.depth.get(c.get_id(), 0) for c in term.children()), default=0)
-        if kind in _INFIX:
-            return "(" + _INFIX[kind].join(args) + ")", depth
-        return _OTHER[kind](args), depth
-
-
 _OTHER: dict[int, Callable[[list[str]], str]] = {
     z3.Z3_OP_UMINUS: lambda a: f"(-{a[0]})",
     z3.Z3_OP_IDIV: lambda a: f"_div({a[0]}, {a[1]})",
     z3.Z3_OP_MOD: lambda a: f"_mod({a[0]}, {a[1]})",
-    z3.Z3_OP_DISTINCT: lambda a: f"({a[0]} != {a[1]})" if len(a) == 2 else f"_distinct({a})",
+    z3.Z3_OP_DISTINCT: lambda a: f"_distinct(({''.join(x + ', ' for x in a)}))",
     z3.Z3_OP_NOT: lambda a: f"(not {a[0]})",
     z3.Z3_OP_IMPLIES: lambda a: f"((not {a[0]}) or {a[1]})",
     z3.Z3_OP_ITE: lambda a: f"({a[1]} if {a[0]} else {a[2]})",
     z3.Z3_OP_SELECT: lambda a: f"({a[1]} in {a[0]})",
     z3.Z3_OP_STORE: lambda a: f"({a[0]} | {{{a[1]}}})",
+    z3.Z3_OP_TRUE: lambda a: "True",
+    z3.Z3_OP_FALSE: lambda a: "False",
 }
+_NUMERAL = -1  # a node's operator when it is an integer numeral
+_INPUT = -2  # ... when it is one of the step's inputs
+
+
+class _Printer:
+    """Z3 terms as Python expressions; a sub-term used twice is computed once, by name.
+
+    Terms are read through Z3's C API into plain tuples first: the object API costs
+    about a millisecond per node, which would make tracing dearer than fuzzing.
+    """
+
+    def __init__(self, symbols: _Symbols) -> None:
+        self.symbols = symbols
+        self.nodes: dict[int, tuple[int, tuple[int, ...], str]] = {}  # id -> (op, args, text)
+        self.uses: dict[int, int] = {}
+        self.names: dict[int, str] = {}  # node id -> local name (inputs and shared terms)
+        self.depth: dict[int, int] = {}
+        self.loads: list[str] = []
+        self.lines: list[str] = []
+
+    def check(self, term: Any) -> int:
+        """Read ``term`` (counting uses, for sharing); :class:`_Unsupported` if it cannot be
+        printed. Returns its node id."""
+        ctx = term.ctx_ref()
+        root = z3core.Z3_get_ast_id(ctx, term.as_ast())
+        stack = [term.as_ast()]
+        while stack:
+            ast = stack.pop()
+            key = z3core.Z3_get_ast_id(ctx, ast)
+            self.uses[key] = self.uses.get(key, 0) + 1
+            if self.uses[key] > 1:
+                continue
+            if z3core.Z3_get_ast_kind(ctx, ast) == z3.Z3_NUMERAL_AST:
+                self.nodes[key] = (_NUMERAL, (), z3core.Z3_get_numeral_string(ctx, ast))
+                continue
+            app = z3core.Z3_to_app(ctx, ast)
+            decl = z3core.Z3_get_app_decl(ctx, app)
+            op = z3core.Z3_get_decl_kind(ctx, decl)
+            count = z3core.Z3_get_app_num_args(ctx, app)
+            if op == z3.Z3_OP_UNINTERPRETED and count == 0:
+                name = z3core.Z3_get_symbol_string(ctx, z3core.Z3_get_decl_name(ctx, decl))
+                if name not in self.symbols.access:
+                    raise _Unsupported(f"free constant {name}")
+                self.nodes[key] = (_INPUT, (), self.symbols.access[name])
+                continue
+            if op not in _INFIX and op not in _OTHER:
+                raise _Unsupported(f"operator {z3.Z3_get_decl_name(ctx, decl)}")
+            args = [z3core.Z3_get_app_arg(ctx, app, i) for i in range(count)]
+            if op == z3.Z3_OP_STORE and not z3.is_true(z3.BoolRef(args[2], term.ctx)):
+                raise _Unsupported("array store of a value other than true")
+            self.nodes[key] = (op, tuple(z3core.Z3_get_ast_id(ctx, a) for a in args), "")
+            stack.extend(args)
+        return int(root)
+
+    def expr(self, key: int) -> str:
+        name = self.names.get(key)
+        if name is not None:
+            return name
+        op, args, text = self.nodes[key]
+        if op == _NUMERAL:
+            return text
+        if op == _INPUT:
+            name = self.names[key] = f"v{len(self.names)}"
+            self.loads.append(f"{name} = {text}")
+            return name
+        parts = [self.expr(arg) for arg in args]
+        depth = 1 + max((self.depth.get(arg, 0) for arg in args), default=0)
+        text = "(" + _INFIX[op].join(parts) + ")" if op in _INFIX else _OTHER[op](parts)
+        if self.uses.get(key, 0) > 1 or depth > _MAX_INLINE_DEPTH:
+            name = self.names[key] = f"t{len(self.names)}"
+            self.lines.append(f"{name} = {text}")
+            return name
+        self.depth[key] = depth
+        return text
+
+    def term(self, term: Any) -> str:
+        """A term already read by :meth:`check`, as Python."""
+        return self.expr(z3core.Z3_get_ast_id(term.ctx_ref(), term.as_ast()))
 
 
 def _distinct(values: list[Any]) -> bool:
@@ -227,7 +253,7 @@ def _python(printer: _Printer, value: Any, before: Any, access: str) -> str:
                  for i, v in enumerate(value)]
         return "(" + "".join(f"{p}, " for p in parts) + ")"
     if isinstance(value, z3.ExprRef):
-        return printer.expr(value)
+        return printer.term(value)
     if isinstance(value, bool | int):
         return repr(value)
     if isinstance(value, frozenset) and not value:
@@ -239,35 +265,28 @@ def _terms(value: Any) -> list[Any]:
     return [leaf for leaf in _leaves(value) if isinstance(leaf, z3.ExprRef)]
 
 
-def _trace(ctx: Context, properties: Sequence[Property], memories: Sequence[Any],
-           kind: int, slots: int) -> Plan:
+def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
+           memories: Sequence[Any], kind: int, slots: int) -> Plan:
     """The plan of one request kind: trace every observer, print those that can be."""
-    symbols = _Symbols()
     view = StepView(symbols.request(kind, slots), symbols.observation("b"),
                     symbols.observation("a"))
-    traced: list[tuple[int, Any, Any, Any]] = []
+    traced: list[tuple[int, Any, Any]] = []
     interpreted: list[int] = []
-    for index, (prop, memory) in enumerate(zip(properties, memories, strict=True)):
+    for index, (prop, before) in enumerate(zip(properties, memories, strict=True)):
         try:
-            before = symbols.like(memory, f"m{index}", f"M[{index}]")
+            if before is None:
+                raise _Unsupported("memory")
             check = prop.update(ctx, before, view)
-            probe = _Printer(symbols)
-            for term in _terms((check.memory, check.ok, check.triggered)):
-                probe.check(term)
-            _python(_Printer(symbols), check.memory, before, "")  # memory shape printable
+            _result(_Printer(symbols), index, before, check)  # printable on its own
         except (_Unsupported, z3.Z3Exception, TypeError):
             interpreted.append(index)
             continue
-        traced.append((index, before, check, prop))
+        traced.append((index, before, check))
     printer = _Printer(symbols)
-    for _, _, check, _ in traced:
+    for _, _, check in traced:
         for term in _terms((check.memory, check.ok, check.triggered)):
             printer.check(term)
-    results = []
-    for index, before, check, _ in traced:
-        memory = _python(printer, check.memory, before, f"M[{index}]")
-        results.append(f"({memory}, {_value(printer, check.ok)}, "
-                       f"{_value(printer, check.triggered)}),")
+    results = [_result(printer, index, before, check) for index, before, check in traced]
     body = [*printer.loads, *printer.lines, "return (", *(f"    {r}" for r in results), ")"]
     source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
     scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct}
@@ -275,9 +294,18 @@ def _trace(ctx: Context, properties: Sequence[Property], memories: Sequence[Any]
     return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(interpreted), source)
 
 
+def _result(printer: _Printer, index: int, before: Any, check: Any) -> str:
+    """``(memory, ok, triggered),`` of observer ``index`` as Python (terms read first)."""
+    if not printer.nodes:
+        for term in _terms((check.memory, check.ok, check.triggered)):
+            printer.check(term)
+    memory = _python(printer, check.memory, before, f"M[{index}]")
+    return f"({memory}, {_value(printer, check.ok)}, {_value(printer, check.triggered)}),"
+
+
 def _value(printer: _Printer, value: Any) -> str:
     if isinstance(value, z3.ExprRef):
-        return printer.expr(value)
+        return printer.term(value)
     if isinstance(value, bool):
         return repr(value)
     raise _Unsupported(f"verdict {value!r}")
@@ -289,14 +317,17 @@ class CompiledObservers:
     def __init__(self, params: Params, properties: Sequence[Property]) -> None:
         self.ctx = Context.monitor(params)
         self.properties = tuple(properties)
-        self.initial = tuple(p.init(self.ctx) for p in self.properties)
+        self._symbols = _Symbols()
+        self._memories = tuple(self._symbols.memory(p.init(self.ctx), index)
+                               for index, p in enumerate(self.properties))
         self._plans: dict[tuple[int, int], Plan] = {}
 
     def plan(self, request: Request) -> Plan:
         key = (request.kind, len(request.schedule))
         found = self._plans.get(key)
         if found is None:
-            found = self._plans[key] = _trace(self.ctx, self.properties, self.initial, *key)
+            found = self._plans[key] = _trace(self.ctx, self.properties, self._symbols,
+                                              self._memories, *key)
         return found
 
 _CACHE: dict[tuple[Params, tuple[int, ...]], tuple[tuple[Property, ...], CompiledObservers]] = {}

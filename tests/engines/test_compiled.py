@@ -1,0 +1,123 @@
+"""Generated monitor code (engines/compiled.py) against the observers it was traced from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pumpproof.engines.compiled import CompiledObservers
+from pumpproof.engines.monitor import Monitor
+from pumpproof.engines.scenarios import directed_scenarios
+from pumpproof.properties.catalogue import observer_properties
+from pumpproof.properties.observer import StepView
+from pumpproof.pump_model import REFERENCE, Observation, Params, ReferencePump, Request
+from pumpproof.pump_model.codes import ALARMS, KINDS, MODES, REASONS
+from pumpproof.pump_model.protocol import observation_from_json, request_from_json
+from pumpproof.pump_model.state import pad_schedule
+from pumpproof.spec import load_spec
+from tests.fixtures.mutants import bolus_limit_shifted
+
+SPEC = load_spec()
+PARAMS = Params(SPEC.settings)
+PROPERTIES = observer_properties()
+COMPILED = CompiledObservers(PARAMS, PROPERTIES)
+IDS = st.sampled_from(["a", "b", "c", "id-0"])
+INTS = st.one_of(st.integers(-3, 3), st.integers(-100_000, 100_000),
+                 st.sampled_from([SPEC.settings.max_bolus_mU, SPEC.settings.lgs_threshold_mg_dL,
+                                  SPEC.settings.cgm_stale_min, 1440, 4320]))
+
+
+def _schedules() -> st.SearchStrategy[tuple[tuple[int, int], ...]]:
+    """Padded schedules as the protocol edge hands them on (starts from 0, increasing):
+    the logic layer's ``lookup_step`` is defined on those only."""
+    starts = st.lists(st.integers(1, 1439), max_size=5, unique=True)
+    return starts.flatmap(lambda later: st.tuples(*(
+        st.tuples(st.just(start), INTS) for start in [0, *sorted(later)]
+    ))).map(lambda pairs: pad_schedule(pairs, PARAMS.schedule_slots))
+
+
+def _like(template: Any) -> st.SearchStrategy[Any]:
+    """Any value shaped like an observer's initial memory (the generated code must agree
+    with the observer on every input, reachable or not; schedules as the edge makes them)."""
+    if (isinstance(template, tuple) and len(template) == PARAMS.schedule_slots
+            and all(isinstance(pair, tuple) and len(pair) == 2 for pair in template)):
+        return _schedules()
+    if isinstance(template, bool):
+        return st.booleans()
+    if isinstance(template, int):
+        return INTS
+    if isinstance(template, frozenset):
+        return st.frozensets(IDS, max_size=3)
+    if not isinstance(template, tuple):
+        return st.just(template)  # a ring: its observer stays interpreted
+    return st.tuples(*(_like(item) for item in template))
+
+
+def _observations() -> st.SearchStrategy[Observation]:
+    return st.builds(Observation, t=st.integers(0, 5000), delivered_mU=st.integers(0, 20_000),
+                     reservoir_mU=INTS, iob_mU=INTS, basal_rate_mU_per_h=INTS,
+                     mode=st.integers(0, len(MODES) - 1),
+                     alarms=st.tuples(*(st.booleans() for _ in ALARMS)),
+                     accepted=st.booleans(), reason=st.integers(0, len(REASONS) - 1))
+
+
+@st.composite
+def _steps(draw: st.DrawFn) -> tuple[Request, Observation, Observation, list[Any]]:
+    kind = draw(st.integers(0, len(KINDS) - 1))
+    slots = draw(st.sampled_from([0, PARAMS.schedule_slots]))
+    schedule = draw(_schedules()) if slots else ()
+    request = Request(kind=kind, amount_mU=draw(INTS), extended_mU=draw(INTS),
+                      extended_min=draw(INTS), rate_mU_per_h=draw(INTS),
+                      duration_min=draw(INTS), auto=draw(st.booleans()), id_key=draw(IDS),
+                      glucose_mg_dL=draw(INTS), offset_min=draw(INTS), reservoir_mU=draw(INTS),
+                      code=draw(st.integers(0, 5)), schedule=schedule)
+    memories = [draw(_like(p.init(COMPILED.ctx))) for p in PROPERTIES]
+    return request, draw(_observations()), draw(_observations()), memories
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_steps())
+def test_generated_code_equals_every_observer_on_any_step(
+    step: tuple[Request, Observation, Observation, list[Any]],
+) -> None:
+    request, before, after, memories = step
+    plan = COMPILED.plan(request)
+    results = plan.step(memories, request, before, after)
+    view = StepView(request, before, after)
+    for index, (memory, ok, triggered) in zip(plan.compiled, results, strict=True):
+        check = PROPERTIES[index].update(COMPILED.ctx, memories[index], view)
+        assert (memory, ok, triggered) == (check.memory, check.ok, check.triggered), \
+            PROPERTIES[index].id
+        assert type(ok) is type(check.ok) and type(triggered) is type(check.triggered)
+
+
+def test_only_the_ring_observers_stay_interpreted() -> None:
+    """Every observer whose memory is ints, bools and id sets is compiled for every kind."""
+    for kind in range(len(KINDS)):
+        plan = COMPILED.plan(Request(kind=kind))
+        names = {type(PROPERTIES[i]).__name__ for i in plan.interpreted}
+        assert names == {"DailyTotal", "AutoBolusIobCap", "AutoTempBasalIobCap",
+                         "IobNeverUndercounted"}, KINDS[kind]
+
+
+def _runs(monitor: Monitor) -> list[tuple[Any, ...]]:
+    return [(run.prop.id, run.memory, run.triggers, run.violation_at, run.explanation)
+            for run in monitor.runs]
+
+
+@pytest.mark.parametrize("rules", [None, bolus_limit_shifted(100)], ids=["reference", "mutant"])
+def test_generated_monitor_equals_interpreted_on_every_scenario(rules: Any) -> None:
+    """Step by step, the same memories, trigger counts, violations and explanations."""
+    for name, trace in sorted(directed_scenarios(SPEC.settings).items()):
+        pump = ReferencePump(SPEC, rules=rules or REFERENCE)
+        pump.handle({"op": "configure", "settings": SPEC.settings.to_protocol()})
+        fast, slow = Monitor(PARAMS, PROPERTIES), Monitor(PARAMS, PROPERTIES, fast=False)
+        for message in trace:
+            request = request_from_json(message, PARAMS)
+            assert request is not None
+            observation = observation_from_json(pump.handle(message))
+            assert fast.feed(request, observation) == slow.feed(request, observation), name
+            assert _runs(fast) == _runs(slow), name

@@ -29,6 +29,7 @@ import z3
 from z3 import z3core
 
 from pumpproof.properties.observer import Context, Property, StepView
+from pumpproof.properties.trackers import Ring
 from pumpproof.pump_model import Observation, Params, Request
 from pumpproof.pump_model.codes import ALARMS
 
@@ -64,12 +65,53 @@ def _mod(a: int, b: int) -> int:
     return a % b if b > 0 else 0
 
 
+class _RingTerm(Ring):
+    """A monitor's :class:`Ring` while tracing: its operations become the Python that
+    performs them on the real ring (``M[3][0].shifted().added(a.delivered_mU)``), and its
+    total and IOB become inputs read from that ring (O(1), as at run time)."""
+
+    __slots__ = ("code", "symbols")
+
+    def __init__(self, symbols: _Symbols, code: str) -> None:  # noqa: D107 - no Ring state
+        self.symbols, self.code = symbols, code
+
+    def shifted(self) -> Ring:
+        return _RingTerm(self.symbols, f"{self.code}.shifted()")
+
+    def added(self, amount: Any) -> Ring:
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            return self if not amount else _RingTerm(self.symbols, f"{self.code}.added({amount})")
+        name = amount.decl().name() if z3.is_const(amount) else None
+        if name not in self.symbols.access:
+            raise _Unsupported(f"a ring added {amount}")
+        return _RingTerm(self.symbols, f"{self.code}.added({self.symbols.access[name]})")
+
+    @property  # type: ignore[override]
+    def total(self) -> Any:
+        return self.symbols.fresh("int", f"{self.code}.total", f"{self.code}.total")
+
+    def dot(self, weights: Sequence[int]) -> Any:
+        constant = self.symbols.constant(weights)
+        code = f"{self.code}.dot({constant})"
+        return self.symbols.fresh("int", code, code)
+
+
 class _Symbols:
     """Z3 constants standing for the step's inputs, each with the Python that reads it."""
 
     def __init__(self) -> None:
         self.access: dict[str, str] = {}  # Z3 name -> Python expression over M, r, b, a
         self._made: dict[str, Any] = {}
+        self.constants: dict[str, Any] = {}  # name in the generated code -> Python value
+
+    def constant(self, value: Any) -> str:
+        """A name the generated code reads ``value`` by (the very object: caches key on it)."""
+        for name, known in self.constants.items():
+            if known is value:
+                return name
+        name = f"_C{len(self.constants)}"
+        self.constants[name] = value
+        return name
 
     def memory(self, template: Any, index: int) -> Any:
         """Observer ``index``'s memory as symbols; None if it cannot be symbolic."""
@@ -94,6 +136,8 @@ class _Symbols:
         if isinstance(template, tuple):
             return tuple(self.like(v, f"{name}_{i}", f"{access}[{i}]")
                          for i, v in enumerate(template))
+        if isinstance(template, Ring):
+            return _RingTerm(self, access)
         if isinstance(template, frozenset):
             self.access[name] = access
             return z3.Array(name, z3.IntSort(), z3.BoolSort())
@@ -237,6 +281,8 @@ def _leaves(value: Any) -> list[Any]:
 
 def _same(out: Any, inp: Any) -> bool:
     """Is ``out`` the input value ``inp`` itself (an unchanged part of the memory)?"""
+    if isinstance(out, _RingTerm):
+        return isinstance(inp, _RingTerm) and out.code == inp.code
     if isinstance(out, tuple) and isinstance(inp, tuple):
         return len(out) == len(inp) and all(map(_same, out, inp))
     return isinstance(out, z3.ExprRef) and isinstance(inp, z3.ExprRef) and out.eq(inp)
@@ -254,6 +300,8 @@ def _python(printer: _Printer, value: Any, before: Any, access: str) -> str:
         return "(" + "".join(f"{p}, " for p in parts) + ")"
     if isinstance(value, z3.ExprRef):
         return printer.term(value)
+    if isinstance(value, _RingTerm):
+        return value.code
     if isinstance(value, bool | int):
         return repr(value)
     if isinstance(value, frozenset) and not value:
@@ -289,7 +337,8 @@ def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
     results = [_result(printer, index, before, check) for index, before, check in traced]
     body = [*printer.loads, *printer.lines, "return (", *(f"    {r}" for r in results), ")"]
     source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
-    scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct}
+    scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct,
+                             **symbols.constants}
     exec(compile(source, f"<observers kind={kind} slots={slots}>", "exec"), scope)  # noqa: S102
     return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(interpreted), source)
 

@@ -154,7 +154,8 @@ class Ring:
     in a log shared between a ring and its successors; ``newest`` and ``total`` are the
     ring's own. A ring remembers its successors and every observer starts from the same
     empty ring, so observers that see the same steps share one ring per step (and its IOB).
-    Concrete ints only; the symbolic observer keeps the tuple, and
+    Concrete ints only (a subclass stands for a ring in generated monitor code,
+    ``engines/compiled.py``); the symbolic observer keeps the tuple, and
     ``tests/properties/test_rings.py`` checks that both give the same bins, total and IOB.
     """
 
@@ -222,6 +223,8 @@ class Ring:
         return self._shifted
 
     def added(self, amount: int) -> Ring:
+        if not amount:
+            return self
         added = self._added
         if added is not None and added[0] == amount:
             return added[1]
@@ -245,12 +248,12 @@ class Ring:
 
 def ring_total(ring: Any) -> Int:
     """The sum of a ring's bins (the window's total): O(1) on a :class:`Ring`."""
-    return ring.total if type(ring) is Ring else sum_(ring)
+    return ring.total if isinstance(ring, Ring) else sum_(ring)
 
 
 def shift_if_new_block(ring: Any, t: Int, bin_min: int) -> Any:
     """The ring at the start of minute ``t``: a new empty newest bin when a block starts."""
-    if type(ring) is Ring:  # 1-minute bins: every minute starts a block
+    if isinstance(ring, Ring):  # 1-minute bins: every minute starts a block
         return ring.shifted()
     shifted = (0, *ring[:-1])
     if bin_min == 1:
@@ -259,7 +262,7 @@ def shift_if_new_block(ring: Any, t: Int, bin_min: int) -> Any:
 
 
 def add_to_current(ring: Any, amount: Int) -> Any:
-    if type(ring) is Ring:
+    if isinstance(ring, Ring):
         return ring.added(amount)
     return (ring[0] + amount, *ring[1:])
 
@@ -274,13 +277,12 @@ def _ring_after(ring: Ring, view: StepView) -> Ring:
     """:func:`window_after` on a :class:`Ring` (1-minute bins): shift only on a tick."""
     if view.request.kind == _KIND_CODES["tick"]:
         ring = ring.shifted()
-    delivered = view.after.delivered_mU
-    return ring.added(delivered) if delivered else ring
+    return ring.added(view.after.delivered_mU)
 
 
 def window_after(ctx: Context, ring: Any, view: StepView) -> Any:
     """Delivered insulin per bin after this step (a tick shifts into minute ``before.t``)."""
-    if type(ring) is Ring:
+    if isinstance(ring, Ring):
         return _ring_after(ring, view)
     shifted = shift_if_new_block(ring, view.before.t, ctx.daily_bin_min)
     ring = ite_tuple(is_tick(view), shifted, ring)
@@ -294,7 +296,7 @@ def iob_ring_init(ctx: Context) -> Any:
 
 
 def iob_ring_after(ctx: Context, ring: Any, view: StepView) -> Any:
-    if type(ring) is Ring:
+    if isinstance(ring, Ring):
         return _ring_after(ring, view)
     shifted = shift_if_new_block(ring, view.before.t, ctx.iob_bin_min)
     ring = ite_tuple(is_tick(view), shifted, ring)
@@ -303,7 +305,7 @@ def iob_ring_after(ctx: Context, ring: Any, view: StepView) -> Any:
 
 def observer_iob_ppm(ctx: Context, ring: Any) -> Int:
     """Insulin on board (mU·ppm) recomputed from delivered insulin with the spec's curve."""
-    if type(ring) is Ring:
+    if isinstance(ring, Ring):
         return ring.dot(ctx.iob_table)
     return dot_const(ring, ctx.iob_table)
 

@@ -13,6 +13,7 @@ from pumpproof.engines.monitor import Monitor
 from pumpproof.engines.scenarios import directed_scenarios
 from pumpproof.properties.catalogue import observer_properties
 from pumpproof.properties.observer import StepView
+from pumpproof.properties.trackers import Ring
 from pumpproof.pump_model import REFERENCE, Observation, Params, ReferencePump, Request
 from pumpproof.pump_model.codes import ALARMS, KINDS, MODES, REASONS
 from pumpproof.pump_model.protocol import observation_from_json, request_from_json
@@ -39,6 +40,15 @@ def _schedules() -> st.SearchStrategy[tuple[tuple[int, int], ...]]:
     ))).map(lambda pairs: pad_schedule(pairs, PARAMS.schedule_slots))
 
 
+@st.composite
+def _rings(draw: st.DrawFn, size: int) -> Ring:
+    """A 1-minute ring after a few random minutes of deliveries."""
+    ring = Ring.zeros(size)
+    for amount in draw(st.lists(st.integers(0, 2000), max_size=30)):
+        ring = ring.shifted().added(amount)
+    return ring
+
+
 def _like(template: Any) -> st.SearchStrategy[Any]:
     """Any value shaped like an observer's initial memory (the generated code must agree
     with the observer on every input, reachable or not; schedules as the edge makes them)."""
@@ -51,8 +61,9 @@ def _like(template: Any) -> st.SearchStrategy[Any]:
         return INTS
     if isinstance(template, frozenset):
         return st.frozensets(IDS, max_size=3)
-    if not isinstance(template, tuple):
-        return st.just(template)  # a ring: its observer stays interpreted
+    if isinstance(template, Ring):
+        return _rings(template.size)
+    assert isinstance(template, tuple), type(template)
     return st.tuples(*(_like(item) for item in template))
 
 
@@ -94,13 +105,12 @@ def test_generated_code_equals_every_observer_on_any_step(
         assert type(ok) is type(check.ok) and type(triggered) is type(check.triggered)
 
 
-def test_only_the_ring_observers_stay_interpreted() -> None:
-    """Every observer whose memory is ints, bools and id sets is compiled for every kind."""
+def test_every_built_in_observer_is_compiled_for_every_kind() -> None:
     for kind in range(len(KINDS)):
-        plan = COMPILED.plan(Request(kind=kind))
-        names = {type(PROPERTIES[i]).__name__ for i in plan.interpreted}
-        assert names == {"DailyTotal", "AutoBolusIobCap", "AutoTempBasalIobCap",
-                         "IobNeverUndercounted"}, KINDS[kind]
+        for slots in (0, PARAMS.schedule_slots):
+            plan = COMPILED.plan(Request(kind=kind, schedule=((0, 0),) * slots))
+            assert plan.interpreted == (), KINDS[kind]
+            assert plan.compiled == tuple(range(len(PROPERTIES)))
 
 
 def _runs(monitor: Monitor) -> list[tuple[Any, ...]]:

@@ -21,6 +21,7 @@ interpreter, for that kind.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -32,10 +33,13 @@ from pumpproof.properties.observer import Context, Property, StepView
 from pumpproof.properties.trackers import Ring
 from pumpproof.pump_model import Observation, Params, Request
 from pumpproof.pump_model.codes import ALARMS
+from pumpproof.pump_model.logic import lookup_step
 
 __all__ = ["CompiledObservers", "Plan", "compiled_observers"]
 
-Result = tuple[tuple[Any, Any, Any], ...]  # per compiled observer: (memory, ok, triggered)
+# Per property, in order: new memories, ``ok`` and ``triggered`` (an interpreted
+# property's slots hold its memory unchanged, True and False: the caller runs it).
+Result = tuple[tuple[Any, ...], tuple[bool, ...], tuple[bool, ...]]
 StepFunction = Callable[[Sequence[Any], Request, Observation, Observation], Result]
 
 _MAX_INLINE_DEPTH = 24  # deeper sub-terms get a name (Python's parser limits nesting)
@@ -178,8 +182,8 @@ _INFIX = {
 }
 _OTHER: dict[int, Callable[[list[str]], str]] = {
     z3.Z3_OP_UMINUS: lambda a: f"(-{a[0]})",
-    z3.Z3_OP_IDIV: lambda a: f"_div({a[0]}, {a[1]})",
-    z3.Z3_OP_MOD: lambda a: f"_mod({a[0]}, {a[1]})",
+    z3.Z3_OP_IDIV: lambda a: f"({a[0]} // {a[1]})" if _positive(a[1]) else f"_div({a[0]}, {a[1]})",
+    z3.Z3_OP_MOD: lambda a: f"({a[0]} % {a[1]})" if _positive(a[1]) else f"_mod({a[0]}, {a[1]})",
     z3.Z3_OP_DISTINCT: lambda a: f"_distinct(({''.join(x + ', ' for x in a)}))",
     z3.Z3_OP_NOT: lambda a: f"(not {a[0]})",
     z3.Z3_OP_IMPLIES: lambda a: f"((not {a[0]}) or {a[1]})",
@@ -189,6 +193,13 @@ _OTHER: dict[int, Callable[[list[str]], str]] = {
     z3.Z3_OP_TRUE: lambda a: "True",
     z3.Z3_OP_FALSE: lambda a: "False",
 }
+
+
+def _positive(text: str) -> bool:
+    """Is this printed argument a positive integer literal (so ``//`` and ``%`` apply)?"""
+    return text.isdigit() and int(text) > 0
+
+
 _NUMERAL = -1  # a node's operator when it is an integer numeral
 _INPUT = -2  # ... when it is one of the step's inputs
 
@@ -254,9 +265,13 @@ class _Printer:
             name = self.names[key] = f"v{len(self.names)}"
             self.loads.append(f"{name} = {text}")
             return name
-        parts = [self.expr(arg) for arg in args]
-        depth = 1 + max((self.depth.get(arg, 0) for arg in args), default=0)
-        text = "(" + _INFIX[op].join(parts) + ")" if op in _INFIX else _OTHER[op](parts)
+        lookup = self._lookup(key) if op == z3.Z3_OP_ITE else None
+        if lookup is not None:
+            text, depth = lookup, 1
+        else:
+            parts = [self.expr(arg) for arg in args]
+            depth = 1 + max((self.depth.get(arg, 0) for arg in args), default=0)
+            text = "(" + _INFIX[op].join(parts) + ")" if op in _INFIX else _OTHER[op](parts)
         if self.uses.get(key, 0) > 1 or depth > _MAX_INLINE_DEPTH:
             name = self.names[key] = f"t{len(self.names)}"
             self.lines.append(f"{name} = {text}")
@@ -264,9 +279,56 @@ class _Printer:
         self.depth[key] = depth
         return text
 
+    def _lookup(self, key: int) -> str | None:
+        """``logic.lookup_step`` over a whole schedule (``If(k_n <= x, v_n, If(…, v_0))``
+        with ``k_i, v_i`` read from ``S[i][0], S[i][1]``), printed as the same call on the
+        schedule ``S``: a bisection instead of a chain of every slot. None otherwise."""
+        pairs: list[tuple[str, str]] = []
+        x: int | None = None
+        while self.nodes[key][0] == z3.Z3_OP_ITE:
+            cond, then, other = self.nodes[key][1]
+            op, (k, arg), _ = self.nodes[cond] if self.nodes[cond][0] == z3.Z3_OP_LE else (0, (0, 0), "")
+            if op != z3.Z3_OP_LE or (x is not None and arg != x):
+                return None
+            x = arg
+            pairs.append((self._input(k), self._input(then)))
+            key = other
+        base = self._input(key)
+        slots = len(pairs) + 1
+        prefix = base[:-len("[0][1]")]
+        if slots < 4 or x is None or base != f"{prefix}[0][1]" or pairs != [
+                (f"{prefix}[{i}][0]", f"{prefix}[{i}][1]") for i in range(slots - 1, 0, -1)]:
+            return None
+        return f"_lookup({prefix}, {self.expr(x)})"
+
+    def _input(self, key: int) -> str:
+        op, _, text = self.nodes[key]
+        return text if op == _INPUT else "?"
+
     def term(self, term: Any) -> str:
         """A term already read by :meth:`check`, as Python."""
         return self.expr(z3core.Z3_get_ast_id(term.ctx_ref(), term.as_ast()))
+
+
+# schedules recently looked up, by id: (the schedule itself, its starts, its rates)
+_SCHEDULES: dict[int, tuple[Any, tuple[int, ...], tuple[int, ...]]] = {}
+
+
+def _lookup(schedule: tuple[tuple[int, int], ...], x: int) -> Any:
+    """The schedule's value at ``x``: ``logic.lookup_step``'s concrete path (a bisection
+    over int starts). A schedule kept unchanged in memory is split, and its starts checked
+    to be ints, once."""
+    known = _SCHEDULES.get(id(schedule))
+    if known is None or known[0] is not schedule:
+        starts = tuple(s for s, _ in schedule)
+        if not all(type(s) is int for s in starts):
+            return lookup_step(starts, tuple(v for _, v in schedule), x)
+        if len(_SCHEDULES) > 64:
+            _SCHEDULES.clear()
+        known = _SCHEDULES[id(schedule)] = (schedule, starts, tuple(v for _, v in schedule))
+    if type(x) is not int:
+        return lookup_step(known[1], known[2], x)
+    return known[2][bisect_right(known[1], x) - 1]
 
 
 def _distinct(values: list[Any]) -> bool:
@@ -324,32 +386,51 @@ def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
         try:
             if before is None:
                 raise _Unsupported("memory")
-            check = prop.update(ctx, before, view)
-            _result(_Printer(symbols), index, before, check)  # printable on its own
+            traced.append((index, before, prop.update(ctx, before, view)))
         except (_Unsupported, z3.Z3Exception, TypeError):
             interpreted.append(index)
-            continue
-        traced.append((index, before, check))
+    try:
+        printer, results = _print(symbols, traced)
+    except _Unsupported:  # find the observers that cannot be printed, one by one
+        printable = []
+        for item in traced:
+            try:
+                _print(symbols, [item])
+                printable.append(item)
+            except _Unsupported:
+                interpreted.append(item[0])
+        traced = printable
+        printer, results = _print(symbols, traced)
+    columns = {index: result for (index, *_), result in zip(traced, results, strict=True)}
+    rows = [columns.get(index, (f"M[{index}]", "True", "False"))
+            for index in range(len(properties))]
+    body = [*printer.loads, *printer.lines, *(
+        f"{name} = (\n" + "".join(f"        {row[part]},\n" for row in rows) + "    )"
+        for part, name in enumerate(("memories", "oks", "triggered"))),
+        "return memories, oks, triggered"]
+    source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
+    scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct, "_lookup": _lookup,
+                             **symbols.constants}
+    exec(compile(source, f"<observers kind={kind} slots={slots}>", "exec"), scope)  # noqa: S102
+    return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(sorted(interpreted)),
+                source)
+
+
+def _print(symbols: _Symbols, traced: list[tuple[int, Any, Any]]
+           ) -> tuple[_Printer, list[tuple[str, str, str]]]:
+    """Every traced observer's ``(memory, ok, triggered),`` as Python, sharing sub-terms."""
     printer = _Printer(symbols)
     for _, _, check in traced:
         for term in _terms((check.memory, check.ok, check.triggered)):
             printer.check(term)
-    results = [_result(printer, index, before, check) for index, before, check in traced]
-    body = [*printer.loads, *printer.lines, "return (", *(f"    {r}" for r in results), ")"]
-    source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
-    scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct,
-                             **symbols.constants}
-    exec(compile(source, f"<observers kind={kind} slots={slots}>", "exec"), scope)  # noqa: S102
-    return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(interpreted), source)
+    return printer, [_result(printer, index, before, check) for index, before, check in traced]
 
 
-def _result(printer: _Printer, index: int, before: Any, check: Any) -> str:
-    """``(memory, ok, triggered),`` of observer ``index`` as Python (terms read first)."""
-    if not printer.nodes:
-        for term in _terms((check.memory, check.ok, check.triggered)):
-            printer.check(term)
+def _result(printer: _Printer, index: int, before: Any, check: Any) -> tuple[str, str, str]:
+    """Observer ``index``'s new memory, ``ok`` and ``triggered`` as Python (terms read
+    first)."""
     memory = _python(printer, check.memory, before, f"M[{index}]")
-    return f"({memory}, {_value(printer, check.ok)}, {_value(printer, check.triggered)}),"
+    return memory, _value(printer, check.ok), _value(printer, check.triggered)
 
 
 def _value(printer: _Printer, value: Any) -> str:

@@ -9,6 +9,7 @@ trigger happened. It knows nothing about the target but its answers.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,19 +36,28 @@ __all__ = ["Monitor", "PropertyRun", "replay_violates"]
 
 @dataclass
 class PropertyRun:
-    """What a monitor learned about one property."""
+    """What a monitor learned about one property (its memory and trigger count live in
+    the monitor's arrays, which the generated code updates all at once)."""
 
     prop: Property
-    memory: tuple[Any, ...]
-    triggers: int = 0
+    monitor: Monitor = field(repr=False, compare=False)
+    position: int = 0  # the property's index in the monitor
     violation_at: int | None = None  # index of the request that violated
     explanation: str | None = None  # the observer's sentence about that request
-    monitor: Monitor | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def memory(self) -> tuple[Any, ...]:
+        memory: tuple[Any, ...] = self.monitor.memories[self.position]
+        return memory
+
+    @property
+    def triggers(self) -> int:
+        return self.monitor.triggers[self.position]
 
     @property
     def steps(self) -> int:
         """Steps judged (every run of a monitor judges every step)."""
-        return self.monitor.index if self.monitor is not None else 0
+        return self.monitor.index
 
 
 @dataclass
@@ -64,47 +74,51 @@ class Monitor:
 
     def __post_init__(self) -> None:
         self.ctx = Context.monitor(self.params)
-        self.runs = [PropertyRun(p, p.init(self.ctx), monitor=self) for p in self.properties]
+        self.runs = [PropertyRun(p, self, i) for i, p in enumerate(self.properties)]
+        self.memories: Sequence[Any] = [p.init(self.ctx) for p in self.properties]
+        self.triggers: list[int] = [0] * len(self.properties)
         self.before = observe(self.params, initial_state(self.params), 0, reason_code(None))
-        self._memories = [run.memory for run in self.runs]
         self._compiled = compiled_observers(self.params, self.properties) if self.fast else None
 
     def feed(self, request: Request, after: Observation) -> list[Property]:
         """Judge one step; returns the properties violated for the first time now."""
-        newly: list[Property] = []
-        before, memories, runs = self.before, self._memories, self.runs
+        before, old = self.before, self.memories
         if self._compiled is None:
-            interpreted: Sequence[int] = range(len(runs))
+            memories, oks, triggered = self._interpret(range(len(old)), old, request, after,
+                                                       list(old), [True] * len(old),
+                                                       [False] * len(old))
         else:
             plan = self._compiled.plan(request)
-            interpreted = plan.interpreted
-            results = plan.step(memories, request, before, after)
-            for index, (memory, ok, triggered) in zip(plan.compiled, results, strict=True):
-                run = runs[index]
-                if triggered:
-                    run.triggers += 1
-                if not ok and run.violation_at is None:
-                    self._violated(run, memories[index], StepView(request, before, after), newly)
-                memories[index] = run.memory = memory
-        if interpreted:
+            memories, oks, triggered = plan.step(old, request, before, after)
+            if plan.interpreted:
+                memories, oks, triggered = self._interpret(
+                    plan.interpreted, old, request, after, list(memories), list(oks),
+                    list(triggered))
+        if True in triggered:
+            self.triggers = list(map(operator.add, self.triggers, triggered))
+        newly: list[Property] = []
+        if False in oks:
             view = StepView(request, before, after)
-            for index in interpreted:
-                run = runs[index]
-                check = run.prop.update(self.ctx, memories[index], view)
-                if check.triggered:
-                    run.triggers += 1
-                if not check.ok and run.violation_at is None:
-                    self._violated(run, memories[index], view, newly)
-                memories[index] = run.memory = check.memory
+            for run, ok in zip(self.runs, oks, strict=True):
+                if not ok and run.violation_at is None:
+                    run.violation_at = self.index
+                    run.explanation = _explain(run.prop, self.ctx, old[run.position], view)
+                    newly.append(run.prop)
+        self.memories = memories
         self.before = after
         self.index += 1
         return newly
 
-    def _violated(self, run: PropertyRun, memory: tuple[Any, ...], view: StepView,
-                  newly: list[Property]) -> None:
-        run.violation_at = self.index
-        run.explanation = _explain(run.prop, self.ctx, memory, view)
-        newly.append(run.prop)
+    def _interpret(self, indices: Iterable[int], old: Sequence[Any], request: Request,
+                   after: Observation, memories: list[Any], oks: list[Any],
+                   triggered: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+        """The observers at ``indices`` run as written (no generated code for them)."""
+        view = StepView(request, self.before, after)
+        for index in indices:
+            check = self.properties[index].update(self.ctx, old[index], view)
+            memories[index], oks[index] = check.memory, bool(check.ok)
+            triggered[index] = bool(check.triggered)
+        return memories, oks, triggered
 
     @property
     def violated(self) -> list[PropertyRun]:

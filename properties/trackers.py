@@ -239,11 +239,24 @@ class Ring:
             return cached[1]
         n = min(len(weights), self.size)
         start = self._end - (n - 1)
+        older = _older_first(weights, n)  # weights of bins n−1 … 1, as the log keeps them
+        if start < 0:
+            older = older[-start:]
         part = self._log[max(start, 0):self._end]
-        part.reverse()  # newest completed bin first
-        value: int = self.newest * weights[0] + sum(map(operator.mul, part, weights[1:n]))
+        value: int = self.newest * weights[0] + sum(map(operator.mul, part, older))
         self._iob = (weights, value)
         return value
+
+
+_OLDER_FIRST: dict[tuple[int, int], tuple[Sequence[int], tuple[int, ...]]] = {}
+
+
+def _older_first(weights: Sequence[int], n: int) -> tuple[int, ...]:
+    """``weights[n-1:0:-1]``, made once per weights table (a dot then needs no copies)."""
+    known = _OLDER_FIRST.get((id(weights), n))
+    if known is None or known[0] is not weights:
+        known = _OLDER_FIRST[(id(weights), n)] = (weights, tuple(weights[n - 1:0:-1]))
+    return known[1]
 
 
 def ring_total(ring: Any) -> Int:

@@ -96,9 +96,9 @@ def test_generated_code_equals_every_observer_on_any_step(
 ) -> None:
     request, before, after, memories = step
     plan = COMPILED.plan(request)
-    results = plan.step(memories, request, before, after)
+    results = zip(*plan.step(memories, request, before, after), strict=True)
     view = StepView(request, before, after)
-    for index, (memory, ok, triggered) in zip(plan.compiled, results, strict=True):
+    for index, (memory, ok, triggered) in enumerate(results):
         check = PROPERTIES[index].update(COMPILED.ctx, memories[index], view)
         assert (memory, ok, triggered) == (check.memory, check.ok, check.triggered), \
             PROPERTIES[index].id
@@ -114,8 +114,8 @@ def test_every_built_in_observer_is_compiled_for_every_kind() -> None:
 
 
 def _runs(monitor: Monitor) -> list[tuple[Any, ...]]:
-    return [(run.prop.id, run.memory, run.triggers, run.violation_at, run.explanation)
-            for run in monitor.runs]
+    return [(run.prop.id, run.memory, run.triggers, run.steps, run.violation_at,
+             run.explanation) for run in monitor.runs]
 
 
 @pytest.mark.parametrize("rules", [None, bolus_limit_shifted(100)], ids=["reference", "mutant"])

@@ -101,9 +101,10 @@ def test_monitors_with_fast_rings_judge_fuzzed_sessions_as_the_definition() -> N
     from pumpproof.pump_model.protocol import observation_from_json, request_from_json
 
     for session in sessions:
-        fast, slow = Monitor(PARAMS, observer_properties()), Monitor(PARAMS, observer_properties())
+        fast = Monitor(PARAMS, observer_properties())
+        slow = Monitor(PARAMS, observer_properties(), fast=False)  # interpreted, tuple rings
         slow.ctx = Context.exact(PARAMS)
-        slow.runs = [type(run)(run.prop, run.prop.init(slow.ctx)) for run in slow.runs]
+        slow.memories = [p.init(slow.ctx) for p in slow.properties]
         for request, answer in session:
             parsed = request_from_json(request, PARAMS)
             assert parsed is not None

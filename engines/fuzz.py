@@ -334,9 +334,8 @@ def _run_scenarios(
                     break
                 outcome.requests += 1
                 session.send(message)
-                for run in session.monitor.runs:
-                    if run.violation_at is not None:
-                        outcome.violations.setdefault(run.prop.id, list(session.trace))
+                for run in session.monitor.violated:
+                    outcome.violations.setdefault(run.prop.id, list(session.trace))
         except TargetFailure as exc:
             if outcome.target_failure is None:
                 outcome.target_failure = str(exc)

@@ -77,6 +77,7 @@ class Monitor:
         self.runs = [PropertyRun(p, self, i) for i, p in enumerate(self.properties)]
         self.memories: Sequence[Any] = [p.init(self.ctx) for p in self.properties]
         self.triggers: list[int] = [0] * len(self.properties)
+        self.violations = 0  # properties violated so far
         self.before = observe(self.params, initial_state(self.params), 0, reason_code(None))
         self._compiled = compiled_observers(self.params, self.properties) if self.fast else None
 
@@ -104,6 +105,7 @@ class Monitor:
                     run.violation_at = self.index
                     run.explanation = _explain(run.prop, self.ctx, old[run.position], view)
                     newly.append(run.prop)
+            self.violations += len(newly)
         self.memories = memories
         self.before = after
         self.index += 1
@@ -122,6 +124,8 @@ class Monitor:
 
     @property
     def violated(self) -> list[PropertyRun]:
+        if not self.violations:
+            return []
         return [run for run in self.runs if run.violation_at is not None]
 
 

@@ -76,7 +76,7 @@ class _RingTerm(Ring):
 
     __slots__ = ("code", "symbols")
 
-    def __init__(self, symbols: _Symbols, code: str) -> None:  # noqa: D107 - no Ring state
+    def __init__(self, symbols: _Symbols, code: str) -> None:
         self.symbols, self.code = symbols, code
 
     def shifted(self) -> Ring:
@@ -90,8 +90,8 @@ class _RingTerm(Ring):
             raise _Unsupported(f"a ring added {amount}")
         return _RingTerm(self.symbols, f"{self.code}.added({self.symbols.access[name]})")
 
-    @property  # type: ignore[override]
-    def total(self) -> Any:
+    @property
+    def total(self) -> Any:  # type: ignore[override]
         return self.symbols.fresh("int", f"{self.code}.total", f"{self.code}.total")
 
     def dot(self, weights: Sequence[int]) -> Any:
@@ -287,10 +287,10 @@ class _Printer:
         x: int | None = None
         while self.nodes[key][0] == z3.Z3_OP_ITE:
             cond, then, other = self.nodes[key][1]
-            op, (k, arg), _ = self.nodes[cond] if self.nodes[cond][0] == z3.Z3_OP_LE else (0, (0, 0), "")
-            if op != z3.Z3_OP_LE or (x is not None and arg != x):
+            op, operands, _ = self.nodes[cond]
+            if op != z3.Z3_OP_LE or (x is not None and operands[1] != x):
                 return None
-            x = arg
+            k, x = operands
             pairs.append((self._input(k), self._input(then)))
             key = other
         base = self._input(key)
@@ -411,7 +411,7 @@ def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
     source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
     scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct, "_lookup": _lookup,
                              **symbols.constants}
-    exec(compile(source, f"<observers kind={kind} slots={slots}>", "exec"), scope)  # noqa: S102
+    exec(compile(source, f"<observers kind={kind} slots={slots}>", "exec"), scope)
     return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(sorted(interpreted)),
                 source)
 

@@ -84,6 +84,9 @@ class Monitor:
     def feed(self, request: Request, after: Observation) -> list[Property]:
         """Judge one step; returns the properties violated for the first time now."""
         before, old = self.before, self.memories
+        memories: Sequence[Any]
+        oks: Sequence[Any]
+        triggered: Sequence[Any]
         if self._compiled is None:
             memories, oks, triggered = self._interpret(range(len(old)), old, request, after,
                                                        list(old), [True] * len(old),

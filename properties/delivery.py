@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import State
-from pumpproof.pump_model.codes import ALARMS, MODES
+from pumpproof.pump_model.codes import MODES
 from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_
 
 from .observer import Check, Context, Property, StepView, describe_request, shown_alarms
@@ -14,6 +14,7 @@ from .trackers import (
     RUNNING,
     STOPPED,
     SUSPENDED,
+    SUSPENDED_SINCE_INIT,
     accepted_kind,
     alarm,
     bolus_step_mU,
@@ -21,6 +22,8 @@ from .trackers import (
     is_kind,
     is_tick,
     pump_mode,
+    suspended_since_after,
+    suspended_since_lemmas,
     user_interaction,
 )
 
@@ -156,18 +159,12 @@ class SuspendTooLong(Property):
     trigger = "minutes suspended for longer than max_suspend_min"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
-        return (0,)  # minute the current suspension began or was last acknowledged
+        return (SUSPENDED_SINCE_INIT,)
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (since,) = memory
-        before, after = view.before, view.after
-        began = and_(eq(after.mode, SUSPENDED), not_(eq(before.mode, SUSPENDED)))
-        acked = and_(
-            accepted_kind(view, "ack_alarm"),
-            eq(view.request.code, ALARMS.index("suspend_too_long")),
-            alarm(before, "suspend_too_long"),
-        )
-        since = ite(or_(began, acked), after.t, since)
+        after = view.after
+        since = suspended_since_after(since, view)
         too_long = and_(
             eq(after.mode, SUSPENDED), after.t - since > ctx.params.settings.max_suspend_min
         )
@@ -181,8 +178,7 @@ class SuspendTooLong(Property):
                 "suspend_too_long alarm")
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
-        (since,) = memory
-        return [or_(not_(eq(pump_mode(pump), SUSPENDED)), eq(since, pump.suspend_since))]
+        return suspended_since_lemmas(pump, memory[0])
 
 
 class AutoOff(Property):

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import PPM, State
-from pumpproof.pump_model.codes import reason_code
-from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_, set_add, set_contains
+from pumpproof.pump_model.logic import and_, div_const, eq, ite, not_, or_, set_contains
 
 from .observer import Check, Context, Property, StepView
 from .trackers import (
@@ -15,9 +14,11 @@ from .trackers import (
     RUNNING,
     accepted_kind,
     bolus_step_mU,
+    carries_id,
     cgm_after,
     cgm_fresh_low,
     cgm_lemmas,
+    ids_after,
     iob_abstraction,
     iob_ring_after,
     iob_ring_init,
@@ -131,12 +132,8 @@ class ReplayRefused(Property):
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (seen,) = memory
-        r = view.request
-        carries_id = or_(is_kind(view, "bolus"), is_kind(view, "temp_basal"))
-        replay = and_(carries_id, set_contains(seen, r.id_key))
-        recorded = and_(carries_id, not_(eq(view.after.reason, reason_code("bad_request"))))
-        new_seen = ite(recorded, set_add(seen, r.id_key), seen)
-        return Check((new_seen,), not_(and_(replay, view.after.accepted)), replay)
+        replay = and_(carries_id(view), set_contains(seen, view.request.id_key))
+        return Check((ids_after(seen, view),), not_(and_(replay, view.after.accepted)), replay)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
         return [memory[0] == pump.seen_ids]

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pumpproof.pump_model import PPM, State, pad_schedule
-from pumpproof.pump_model.codes import ALARMS, KINDS, REASONS, STOPPING_ALARMS, reason_code
+from pumpproof.pump_model.codes import ALARMS, KINDS, REASONS, STOPPING_ALARMS
 from pumpproof.pump_model.logic import (
     and_,
     div_const,
@@ -38,7 +38,6 @@ from pumpproof.pump_model.logic import (
     mod_const,
     not_,
     or_,
-    set_add,
     set_contains,
     sum_,
 )
@@ -49,6 +48,7 @@ from .trackers import (
     CGM_INIT,
     RUNNING,
     SUSPENDED,
+    SUSPENDED_SINCE_INIT,
     accepted_kind,
     alarm,
     bolus_step_mU,
@@ -56,6 +56,7 @@ from .trackers import (
     cgm_fresh_low,
     cgm_lemmas,
     fault_event,
+    ids_after,
     iob_abstraction,
     iob_ring_after,
     iob_ring_init,
@@ -64,6 +65,8 @@ from .trackers import (
     observer_iob_ppm,
     pump_mode,
     rings_agree,
+    suspended_since_after,
+    suspended_since_lemmas,
     user_interaction,
 )
 
@@ -190,13 +193,6 @@ def _programme_lemmas(pump: State, programme: tuple[Any, Any]) -> list[Any]:
     return facts
 
 
-def _ids_after(seen: Any, view: StepView) -> Any:
-    """Used ids: bolus and temp basal ids share one space; every request that carries one
-    uses it unless refused ``bad_request`` (S18)."""
-    carries_id = or_(is_kind(view, "bolus"), is_kind(view, "temp_basal"))
-    recorded = and_(carries_id, not_(eq(view.after.reason, reason_code("bad_request"))))
-    return ite(recorded, set_add(seen, view.request.id_key), seen)
-
 
 def _well_formed_bolus(view: StepView) -> Any:
     r = view.request
@@ -252,7 +248,7 @@ class ValidTempBasalAccepted(Property):
             r.rate_mU_per_h <= s.max_basal_rate_mU_per_h,
             or_(not_(r.auto), eq(r.rate_mU_per_h, 0)),
         )
-        seen = _ids_after(seen, view)
+        seen = ids_after(seen, view)
         return Check((seen,), or_(not_(due), view.after.accepted), due)
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
@@ -298,7 +294,7 @@ class ValidBolusAccepted(Property):
             delivered + total <= s.max_daily_total_mU,
         )
         new_memory = (
-            _ids_after(seen, view),
+            ids_after(seen, view),
             _busy_after(ctx, busy_until, view),
             delivered + view.after.delivered_mU,
         )
@@ -323,18 +319,12 @@ class SuspendTooLongOnlyWhenDue(Property):
     trigger = "steps that end suspended"
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
-        return (0,)  # minute the current suspension began or was last acknowledged
+        return (SUSPENDED_SINCE_INIT,)
 
     def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
         (since,) = memory
-        before, after = view.before, view.after
-        began = and_(eq(after.mode, SUSPENDED), not_(eq(before.mode, SUSPENDED)))
-        acked = and_(
-            accepted_kind(view, "ack_alarm"),
-            eq(view.request.code, ALARMS.index("suspend_too_long")),
-            alarm(before, "suspend_too_long"),
-        )
-        since = ite(or_(began, acked), after.t, since)
+        after = view.after
+        since = suspended_since_after(since, view)
         due = and_(
             eq(after.mode, SUSPENDED), after.t - since > ctx.params.settings.max_suspend_min
         )
@@ -342,8 +332,7 @@ class SuspendTooLongOnlyWhenDue(Property):
         return Check((since,), ok, eq(after.mode, SUSPENDED))
 
     def lemmas(self, ctx: Context, pump: State, memory: tuple[Any, ...]) -> Sequence[Any]:
-        (since,) = memory
-        return [or_(not_(eq(pump_mode(pump), SUSPENDED)), eq(since, pump.suspend_since))]
+        return suspended_since_lemmas(pump, memory[0])
 
 
 _FAULT_CAUSES = (  # stopping alarm, the fault that raises it, the fault that repairs it

@@ -11,7 +11,15 @@ import operator
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pumpproof.pump_model.codes import ALARMS, FAULTS, KINDS, MODES, alarm_code, kind_code
+from pumpproof.pump_model.codes import (
+    ALARMS,
+    FAULTS,
+    KINDS,
+    MODES,
+    alarm_code,
+    kind_code,
+    reason_code,
+)
 from pumpproof.pump_model.logic import (
     Bool,
     Int,
@@ -23,6 +31,7 @@ from pumpproof.pump_model.logic import (
     mod_const,
     not_,
     or_,
+    set_add,
     sum_,
 )
 
@@ -40,14 +49,17 @@ __all__ = [
     "RUNNING",
     "STOPPED",
     "SUSPENDED",
+    "SUSPENDED_SINCE_INIT",
     "Ring",
     "accepted_kind",
     "alarm",
     "bolus_step_mU",
+    "carries_id",
     "cgm_after",
     "cgm_fresh_low",
     "cgm_lemmas",
     "fault_event",
+    "ids_after",
     "iob_abstraction",
     "iob_ring_after",
     "iob_ring_init",
@@ -57,6 +69,8 @@ __all__ = [
     "pump_mode",
     "ring_total",
     "rings_agree",
+    "suspended_since_after",
+    "suspended_since_lemmas",
     "user_interaction",
     "well_formed",
     "window_abstraction",
@@ -357,6 +371,42 @@ def ite_tuple(cond: Bool, a: Any, b: Any) -> Any:
     if type(cond) is bool:
         return a if cond else b
     return tuple(ite(cond, x, y) for x, y in zip(a, b, strict=True))
+
+
+# -- ids used, and the minute a suspension began
+
+
+def carries_id(view: StepView) -> Bool:
+    """Bolus and temp basal requests carry an id, from one shared space (S18)."""
+    return or_(is_kind(view, "bolus"), is_kind(view, "temp_basal"))
+
+
+def ids_after(seen: Any, view: StepView) -> Any:
+    """Used ids after this step: every request that carries one uses it unless refused
+    ``bad_request`` (S18)."""
+    recorded = and_(carries_id(view), not_(eq(view.after.reason, reason_code("bad_request"))))
+    return ite(recorded, set_add(seen, view.request.id_key), seen)
+
+
+SUSPENDED_SINCE_INIT = 0  # minute the current suspension began or was last acknowledged
+
+
+def suspended_since_after(since: Int, view: StepView) -> Int:
+    """The minute the current suspension began or ``suspend_too_long`` was last
+    acknowledged, after this step."""
+    before, after = view.before, view.after
+    began = and_(eq(after.mode, SUSPENDED), not_(eq(before.mode, SUSPENDED)))
+    acked = and_(
+        accepted_kind(view, "ack_alarm"),
+        eq(view.request.code, ALARMS.index("suspend_too_long")),
+        alarm(before, "suspend_too_long"),
+    )
+    return ite(or_(began, acked), after.t, since)
+
+
+def suspended_since_lemmas(pump: Any, since: Int) -> list[Bool]:
+    """Lemma: while suspended, the memory agrees with the pump's own minute (for proofs)."""
+    return [or_(not_(eq(pump_mode(pump), SUSPENDED)), eq(since, pump.suspend_since))]
 
 
 # -- the CGM value last sent to the target

@@ -40,7 +40,15 @@ def _module(tmp_path: Path, name: str, body: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODULES_ENV, raising=False)
+    """No ``--properties`` modules before a test, and none left after it.
+
+    ``add_property_modules`` writes ``os.environ`` (so worker processes inherit it), and
+    monkeypatch undoes only its own changes: ``delenv`` of an unset variable records
+    nothing, so the modules a test added used to stay in the environment and every later
+    test in the process saw the user property too (a vacuous ``P-USER-QUIET`` then failed
+    the fuzz test). ``setenv`` records the unset variable and removes it at teardown.
+    """
+    monkeypatch.setenv(MODULES_ENV, "")
 
 
 def test_a_module_property_joins_every_list(tmp_path: Path) -> None:

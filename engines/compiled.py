@@ -441,6 +441,12 @@ def _value(printer: _Printer, value: Any) -> str:
     raise _Unsupported(f"verdict {value!r}")
 
 
+# A request kind is traced once this many of its steps have been judged (by every session
+# sharing the plans): tracing one kind costs about as much as interpreting the observers
+# over ~200 steps, so a kind seen a few times in a campaign stays interpreted.
+HOT_AFTER = 256
+
+
 class CompiledObservers:
     """The plans of one list of properties under one set of settings, made on demand."""
 
@@ -451,14 +457,26 @@ class CompiledObservers:
         self._memories = tuple(self._symbols.memory(p.init(self.ctx), index)
                                for index, p in enumerate(self.properties))
         self._plans: dict[tuple[int, int], Plan] = {}
+        self._seen: dict[tuple[int, int], int] = {}
 
     def plan(self, request: Request) -> Plan:
+        """The plan of ``request``'s kind, traced now if it was not yet."""
         key = (request.kind, len(request.schedule))
         found = self._plans.get(key)
         if found is None:
             found = self._plans[key] = _trace(self.ctx, self.properties, self._symbols,
                                               self._memories, *key)
         return found
+
+    def hot_plan(self, request: Request) -> Plan | None:
+        """The plan of ``request``'s kind once the kind is frequent (:data:`HOT_AFTER`);
+        None before: the caller interprets the observers (the same results, tested)."""
+        key = (request.kind, len(request.schedule))
+        found = self._plans.get(key)
+        if found is not None:
+            return found
+        seen = self._seen[key] = self._seen.get(key, 0) + 1
+        return self.plan(request) if seen > HOT_AFTER else None
 
 _CACHE: dict[tuple[Params, tuple[int, ...]], tuple[tuple[Property, ...], CompiledObservers]] = {}
 

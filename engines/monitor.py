@@ -87,12 +87,12 @@ class Monitor:
         memories: Sequence[Any]
         oks: Sequence[Any]
         triggered: Sequence[Any]
-        if self._compiled is None:
+        plan = self._compiled.hot_plan(request) if self._compiled is not None else None
+        if plan is None:
             memories, oks, triggered = self._interpret(range(len(old)), old, request, after,
                                                        list(old), [True] * len(old),
                                                        [False] * len(old))
         else:
-            plan = self._compiled.plan(request)
             memories, oks, triggered = plan.step(old, request, before, after)
             if plan.interpreted:
                 memories, oks, triggered = self._interpret(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pumpproof.engines import compiled
 from pumpproof.engines.compiled import CompiledObservers
 from pumpproof.engines.monitor import Monitor
 from pumpproof.engines.scenarios import directed_scenarios
@@ -118,9 +119,15 @@ def _runs(monitor: Monitor) -> list[tuple[Any, ...]]:
              run.explanation) for run in monitor.runs]
 
 
+@pytest.mark.parametrize("hot_after", [0, compiled.HOT_AFTER], ids=["all-compiled", "hot-only"])
 @pytest.mark.parametrize("rules", [None, bolus_limit_shifted(100)], ids=["reference", "mutant"])
-def test_generated_monitor_equals_interpreted_on_every_scenario(rules: Any) -> None:
-    """Step by step, the same memories, trigger counts, violations and explanations."""
+def test_generated_monitor_equals_interpreted_on_every_scenario(
+    rules: Any, hot_after: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Step by step, the same memories, trigger counts, violations and explanations, with
+    every kind compiled at once or only the frequent ones (the rest interpreted)."""
+    monkeypatch.setattr(compiled, "HOT_AFTER", hot_after)
+    monkeypatch.setattr(compiled, "_CACHE", {})
     for name, trace in sorted(directed_scenarios(SPEC.settings).items()):
         pump = ReferencePump(SPEC, rules=rules or REFERENCE)
         pump.handle({"op": "configure", "settings": SPEC.settings.to_protocol()})

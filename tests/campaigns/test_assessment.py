@@ -54,10 +54,11 @@ def test_a_garbage_target_leaves_every_property_unknown_and_junit_errors() -> No
     controls = {c.id: c for c in assessment.hazards.controls}
     # the firmware-crash hazard's control failed on this build
     assert controls["RC-ROBUST-PROTOCOL"].verdict is Verdict.VIOLATED
-    assert controls["RC-ROBUST-PROTOCOL"].p == 1
+    assert controls["RC-ROBUST-PROTOCOL"].p_fail_per_demand == 1
     assert controls["RC-OCCLUSION"].verdict is Verdict.UNKNOWN  # never "passed"
     assert SPEC.hazard_log is not None
-    assert controls["RC-OCCLUSION"].p == SPEC.hazard_log.verdict_probability["unknown"].p
+    unknown = SPEC.hazard_log.verdict_probability["unknown"].p
+    assert controls["RC-OCCLUSION"].p_fail_per_demand == unknown
 
 
 def test_a_property_whose_trigger_never_happened_on_a_target_is_vacuous_not_passed() -> None:
@@ -89,7 +90,8 @@ def test_a_target_violation_fails_its_control_and_leads_the_campaign_verdict() -
     assert buggy.verdict is Verdict.VIOLATED
     assert buggy.hazards is not None
     controls = {c.id: c for c in buggy.hazards.controls}
-    assert controls["RC-OCCLUSION"].verdict is Verdict.VIOLATED and controls["RC-OCCLUSION"].p == 1
+    occlusion = controls["RC-OCCLUSION"]
+    assert occlusion.verdict is Verdict.VIOLATED and occlusion.p_fail_per_demand == 1
     assert "H-OCCLUSION" in buggy.unacceptable
     # properties the protocol check cannot exercise are unknown for the target, and say why
     contracts = {p.id for p in all_properties()} - {p.id for p in observer_properties()}

@@ -63,7 +63,7 @@ def test_hazards_take_evidence_and_give_a_typed_assessment() -> None:
     assert not good.unacceptable and "H-OVER-BOLUS" in bad.unacceptable
     verdicts = {c.verdict for c in bad.controls if c.basis == "evidence"}
     assert Verdict.VIOLATED in verdicts and all(isinstance(v, Verdict) for v in verdicts)
-    assert json.loads(json.dumps(bad.to_json()))["schema"] == "pumpproof.hazards-analysis/1"
+    assert json.loads(json.dumps(bad.to_json()))["schema"] == "pumpproof.hazards-analysis/2"
 
 
 def test_malformed_evidence_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -77,6 +77,16 @@ def test_requirement_and_basic_event_sources_link_to_their_references() -> None:
     assert all(not link.startswith("http") for link in page.links)  # URLs are text: no network
 
 
+def test_every_number_of_the_fault_trees_says_its_unit() -> None:
+    html = render_html(_bundle())
+    assert "Frequency of the top event <strong>0.1 per patient-year</strong>" in html
+    assert "0.2 per patient-year before controls" in html
+    assert "<td>initiating</td><td>0.5 per patient-year</td>" in html
+    assert "<td>conditional</td><td>0.001 per demand</td>" in html
+    assert "P(fails) per demand" in html and "P(top | initiator) per demand" in html
+    assert "0.1 per patient-year</text>" in html  # the contribution bar
+
+
 def test_the_report_is_deterministic() -> None:
     assert render_html(_bundle()) == render_html(_bundle())
 

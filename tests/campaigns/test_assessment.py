@@ -6,6 +6,8 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+import pytest
+
 from pumpproof.campaigns.assessment import NOT_EXERCISED_ON_TARGET, assess_target, campaign_verdict
 from pumpproof.campaigns.check import CheckOptions, run_check, target_result
 from pumpproof.campaigns.junit import check_suite, junit_text
@@ -104,5 +106,13 @@ def test_a_target_violation_fails_its_control_and_leads_the_campaign_verdict() -
                                             for i in model.properties))
     assert campaign_verdict(model, [buggy]) is Verdict.VIOLATED
     correct = assess_target(SPEC, _target({}))
-    assert correct.verdict is Verdict.PASSED and correct.unacceptable == []
+    assert correct.verdict is Verdict.PASSED
+    # fuzzing alone (passed: 1e-3 per demand) does not bring an S5 hazard below 1e-4 per
+    # patient-year, so a correct build's residual risk is unacceptable too; the violation
+    # shows as a far higher frequency: 6 occlusions a year × 1 × 0.05 = 0.3 per patient-year
+    assert buggy.hazards is not None and correct.hazards is not None
+    occlusion_after = {h.id: h.frequency_after_per_year for h in buggy.hazards.hazards}
+    correct_after = {h.id: h.frequency_after_per_year for h in correct.hazards.hazards}
+    assert occlusion_after["H-OCCLUSION"] == pytest.approx(0.3, rel=1e-12)
+    assert (correct_after["H-OCCLUSION"] or 1.0) < 0.01
     assert campaign_verdict(model, [correct]) is Verdict.PASSED

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,27 @@ def test_prior_analysis_writes_frequencies_with_units_svg_and_mef(tmp_path: Path
     kinds = {g["kind"] for g in data["gaps"]}
     assert "control_not_in_fault_tree" in kinds  # real gaps are reported, not hidden
     assert "declared_level_mismatch" not in kinds  # the built-in spec declares what it computes
+
+
+@pytest.mark.skipif(shutil.which("scram") is None, reason="SCRAM is installed by .ci/run")
+def test_scram_gives_each_initiators_conditional_probability(tmp_path: Path) -> None:
+    """MEF has no frequencies: SCRAM checks P(top | initiator) on each exported file, and
+    F = Σ f_i × that is then a hand sum."""
+    pumpproof("hazards", "--out", str(tmp_path))
+    data = json.loads((tmp_path / "hazards.json").read_text())
+    checked = 0
+    for tree in data["fault_trees"]:
+        for contribution in tree["contributions"]:
+            report = tmp_path / f"{tree['id']}.{contribution['initiator']}.scram.xml"
+            subprocess.run(["scram", "--bdd", "--probability", "true", "-o", str(report),
+                            str(tmp_path / tree["mef"][contribution["initiator"]])],
+                           check=True, capture_output=True, timeout=60)
+            found = re.search(r'<sum-of-products[^>]*probability="([^"]+)"', report.read_text())
+            assert found, report.read_text()[:500]
+            assert float(found.group(1)) == pytest.approx(
+                contribution["p_top_given_initiator"], rel=1e-5)  # SCRAM prints 6 digits
+            checked += 1
+    assert checked == sum(len(t["contributions"]) for t in data["fault_trees"]) == 18
 
 
 def test_the_dka_tree_by_hand(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 Conventions of fault-tree drawing: AND gates as house shapes, OR gates inverted, k/n
 gates as hexagons, NOT as a triangle, basic events as circles and risk-control failures
-as double circles; every label is escaped. Raises ``RuntimeError`` when Graphviz is
+as double circles; an initiating event has a bold border and its frequency per
+patient-year (``f = … /yr``), a conditional event its probability per demand
+(``p = … /demand``); every label is escaped. Raises ``RuntimeError`` when Graphviz is
 missing (install ``graphviz``).
 """
 
@@ -26,7 +28,9 @@ def _quote(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 
-def fault_tree_dot(tree: FaultTreeSpec, probabilities: Mapping[str, float | None]) -> str:
+def fault_tree_dot(tree: FaultTreeSpec, values: Mapping[str, float | None]) -> str:
+    """DOT source of ``tree``; ``values`` holds each event's frequency per patient-year
+    (initiating) or probability per demand (conditional)."""
     lines = [f"digraph {_quote(tree.id)} {{", "  rankdir=TB;",
              '  node [fontname="Helvetica", fontsize=10];',
              f"  label={_quote(tree.title)}; labelloc=t;"]
@@ -36,12 +40,16 @@ def fault_tree_dot(tree: FaultTreeSpec, probabilities: Mapping[str, float | None
         lines.append(f'  {_quote(gate_id)} [shape={_SHAPE[gate.type]}, style=filled, '
                      f'fillcolor="#e8eef7", label={_quote(text)}];')
     for event_id, event in tree.basic_events.items():
-        p = probabilities.get(event_id)
-        text = f"{event_id}\n{event.label}" + (f"\np = {p:.3g}" if p is not None else "")
+        value = values.get(event_id)
+        initiating = event.kind == "initiating"
+        text = f"{event_id}\n{event.label}"
+        if value is not None:
+            text += f"\nf = {value:.3g} /yr" if initiating else f"\np = {value:.3g} /demand"
         shape = "doublecircle" if event.control else "circle"
         color = "#fdecea" if event.control else "#ffffff"
-        lines.append(f'  {_quote(event_id)} [shape={shape}, style=filled, fillcolor="{color}", '
-                     f"label={_quote(text)}];")
+        pen = ", penwidth=2.5" if initiating else ""
+        lines.append(f'  {_quote(event_id)} [shape={shape}, style=filled, fillcolor="{color}"'
+                     f"{pen}, label={_quote(text)}];")
     for gate_id, gate in tree.gates.items():
         for child in gate.children:
             lines.append(f"  {_quote(gate_id)} -> {_quote(child)};")

@@ -1,4 +1,5 @@
-"""Small inline SVG charts (no JavaScript, no network): timelines and importance bars.
+"""Small inline SVG charts (no JavaScript, no network): timelines and ranked bars
+(e.g. each initiating event's contribution to a fault tree's frequency).
 
 Every text that reaches the SVG is escaped; numbers are formatted here.
 """
@@ -9,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["importance_bars", "timeline_svg"]
+__all__ = ["ranked_bars", "timeline_svg"]
 
 _W, _H, _PAD = 720, 260, 40
 
@@ -75,23 +76,23 @@ def timeline_svg(timeline: Mapping[str, Any], title: str) -> str:
     return "\n".join(parts)
 
 
-def importance_bars(importance: Mapping[str, Mapping[str, float]], title: str,
-                    limit: int = 12) -> str:
-    """Horizontal bars of the Fussell–Vesely-type DIF, largest first."""
-    ranked = sorted(importance.items(), key=lambda kv: (-kv[1]["dif"], kv[0]))[:limit]
+def ranked_bars(values: Mapping[str, float], title: str, unit: str, limit: int = 12) -> str:
+    """Horizontal bars of ``values`` (e.g. each initiator's contribution to a top event's
+    frequency), largest first, each labelled with its value and ``unit``."""
+    ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     if not ranked:
         return ""
     height = 18 * len(ranked) + 30
-    top = max(m["dif"] for _, m in ranked) or 1.0
+    top = max(value for _, value in ranked) or 1.0
     parts = [f'<svg class="bars" viewBox="0 0 {_W} {height}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
-    for index, (event, measures) in enumerate(ranked):
+    for index, (name, value) in enumerate(ranked):
         y = 10 + 18 * index
-        width = (_W - 330) * measures["dif"] / top
-        parts.append(f'<text x="0" y="{y + 12}" font-size="11">{escape(event)}</text>')
+        width = (_W - 330) * value / top
+        parts.append(f'<text x="0" y="{y + 12}" font-size="11">{escape(name)}</text>')
         parts.append(f'<rect x="230" y="{y}" width="{width:.1f}" height="14" fill="#4c72b0"/>')
         parts.append(f'<text x="{235 + width:.1f}" y="{y + 12}" font-size="11">'
-                     f'DIF {measures["dif"]:.3g} · RAW {measures["raw"]:.3g}</text>')
+                     f'{value:.3g} {escape(unit)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

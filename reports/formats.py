@@ -67,6 +67,7 @@ def render_markdown(bundle: BundleDocument) -> str:
     for prop in bundle["evidence"]["properties"]:
         lines.append(f"| {prop['id']} | {prop['verdict']} | {prop['triggers']} | "
                      f"{', '.join(prop['requirements'])} |")
+    lines += _hazard_lines(bundle.get("hazards"))
     rows = trace_rows(bundle)
     if rows:
         heads = [f"on {_cell(t['description'])}" for t in targets]
@@ -81,6 +82,28 @@ def render_markdown(bundle: BundleDocument) -> str:
                          f"{row['property'] or '—'} | {on}{row['verdict']} |")
     lines += _provenance_lines(bundle)
     return "\n".join(lines) + "\n"
+
+
+def _per_year(value: Any) -> str:
+    return "—" if value is None else f"{value:.2g}"
+
+
+def _hazard_lines(hazards: Any) -> list[str]:
+    """The design's residual risk per hazard, each frequency with its unit."""
+    if not hazards:
+        return []
+    lines = ["", f"## Hazards: {DESIGN}", "",
+             "Frequencies are harms per patient-year of pump use (before: every risk control "
+             "failing; after: with the controls' probabilities of failure per demand); "
+             "P1–P5 is the frequency band, S1–S5 the severity.", "",
+             "| hazard | severity | before (per patient-year) | after (per patient-year) | "
+             "risk after |", "|---|---|---|---|---|"]
+    for h in hazards["hazards"]:
+        lines.append(f"| {h['id']} | S{h['severity']} | "
+                     f"{_per_year(h['frequency_before_per_year'])} (P{h['probability_before']}) | "
+                     f"{_per_year(h['frequency_after_per_year'])} (P{h['probability_after']}) | "
+                     f"{h['risk_after']} |")
+    return lines
 
 
 def _provenance_lines(bundle: BundleDocument) -> list[str]:

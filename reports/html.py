@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .bundle import BundleDocument
-from .charts import importance_bars, timeline_svg
+from .charts import ranked_bars, timeline_svg
 from .views import (
     DESIGN,
     findings,
@@ -48,8 +48,11 @@ def render_html(bundle: BundleDocument) -> str:
     bars = {}
     if hazards:
         for tree in hazards["fault_trees"]:
-            bars[tree["id"]] = Markup(importance_bars(tree["importance"],
-                                                      f"Importance (DIF) in {tree['id']}"))
+            contributions = {c["initiator"]: c["contribution_per_year"]
+                             for c in tree["contributions"]}
+            bars[tree["id"]] = Markup(ranked_bars(
+                contributions, f"Contribution of each initiating event to {tree['id']}",
+                "per patient-year"))
     timelines = {name: Markup(timeline_svg(series, f"Timeline of {name}"))
                  for name, series in (bundle.get("timelines") or {}).items()}
     template = _environment().get_template("report.html.j2")

@@ -3,15 +3,20 @@
 Phases: parse (strict schemas) → check scales and matrix → check risk controls (ids,
 requirements exist) → check hazards (ids, levels, controls, fault trees and gates exist)
 → check each fault tree (ids, children defined, k within 1..n, NOT has one child, no
-cycle, every gate and event reachable from the top, controls exist, probabilities in
-[0, 1]). Every problem names the file, the item and the problem.
+cycle, every gate and event reachable from the top, controls exist, each basic event
+either an initiating event with a frequency ≥ 0 per patient-year or a conditional event
+with a probability per demand in [0, 1], and at least one initiating event). Every problem
+names the file, the item and the problem.
+
+Not checked here (it needs the BDD, downstream in :mod:`pumpproof.hazards.frequency`):
+that every minimal cut set holds exactly one initiating event.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -23,7 +28,7 @@ from .references import Reference, source_problems
 from .strict import StrictModel, parse_model
 from .yaml_io import read_yaml
 
-__all__ = ["FaultTreeSpec", "HazardLog", "load_hazard_log"]
+__all__ = ["MAX_LAMBDA_T", "FaultTreeSpec", "HazardLog", "TreeEvent", "load_hazard_log"]
 
 Acceptability = Literal["acceptable", "alarp", "unacceptable"]
 
@@ -32,7 +37,7 @@ class Level(StrictModel):
     id: int
     name: str = Field(min_length=1)
     description: str = ""
-    band: tuple[float, float] | None = None
+    band_per_year: tuple[float, float] | None = None  # harms per patient-year, [low, high)
 
 
 class VerdictProbability(StrictModel):
@@ -71,6 +76,7 @@ class Hazard(StrictModel):
     fault_tree: str | None = None
     fault_tree_gate: str | None = None
     sources: tuple[str, ...] = Field(min_length=1)
+    benefit_risk_justification: str | None = Field(default=None, min_length=1)
 
 
 class HazardsFile(StrictModel):
@@ -91,20 +97,76 @@ class TreeGate(StrictModel):
     label: str = ""
 
 
+#: A standby (latent) failure found by a test every T hours is unavailable λT/2 on average;
+#: the approximation needs λT ≪ 1, so a larger λT is refused (give p_per_demand instead).
+MAX_LAMBDA_T = 0.2
+
+EventKind = Literal["initiating", "conditional"]
+
+
 class TreeEvent(StrictModel):
+    """A basic event: an initiating event (a frequency per patient-year) or a conditional
+    event (a probability per demand, or a control's failure probability on demand).
+
+    Initiating: ``frequency_per_year``, or ``lambda_per_h`` with ``use_h_per_year`` (the
+    hours of pump use per patient-year): f = λ·hours. Conditional: ``p_per_demand``;
+    ``lambda_per_h`` with ``test_interval_h`` (a latent failure found by a test every T
+    hours: mean unavailability λT/2); ``lambda_per_h`` with ``mission_time_h`` (fails
+    during the t hours the demand lasts: 1 − e^(−λt)); or ``control: RC-…``. ``p`` is the
+    old, ambiguous form: it is read only so that the loader can refuse it by name.
+    """
+
     label: str = Field(min_length=1)
-    p: float | None = None
+    frequency_per_year: float | None = None
+    p_per_demand: float | None = None
     lambda_per_h: float | None = None
+    use_h_per_year: float | None = None
+    test_interval_h: float | None = None
     mission_time_h: float | None = None
     control: str | None = None
     sources: tuple[str, ...] = ()
+    p: float | None = None  # refused: ambiguous between a frequency and a probability
+
+    def forms(self) -> list[str]:
+        """The quantification forms this event gives (exactly one is valid)."""
+        out = []
+        if self.frequency_per_year is not None:
+            out.append("frequency_per_year")
+        if self.lambda_per_h is not None:
+            with_ = [n for n in ("use_h_per_year", "test_interval_h", "mission_time_h")
+                     if getattr(self, n) is not None]
+            out.append(" with ".join(["lambda_per_h", *with_]))
+        else:
+            out += [n for n in ("use_h_per_year", "test_interval_h", "mission_time_h")
+                    if getattr(self, n) is not None]
+        if self.p_per_demand is not None:
+            out.append("p_per_demand")
+        if self.control is not None:
+            out.append("control")
+        return out
+
+    @property
+    def kind(self) -> EventKind:
+        return ("initiating" if self.frequency_per_year is not None
+                or self.use_h_per_year is not None else "conditional")
+
+    def frequency(self) -> float | None:
+        """Events per patient-year of an initiating event (None for a conditional one)."""
+        if self.frequency_per_year is not None:
+            return self.frequency_per_year
+        if self.lambda_per_h is not None and self.use_h_per_year is not None:
+            return self.lambda_per_h * self.use_h_per_year
+        return None
 
     def probability(self) -> float | None:
-        """The event's own probability (None for a control event)."""
-        if self.p is not None:
-            return self.p
+        """The probability per demand of a conditional event (None for a control event,
+        whose probability comes from the control, and for an initiating event)."""
+        if self.p_per_demand is not None:
+            return self.p_per_demand
+        if self.lambda_per_h is not None and self.test_interval_h is not None:
+            return self.lambda_per_h * self.test_interval_h / 2.0
         if self.lambda_per_h is not None and self.mission_time_h is not None:
-            return 1.0 - math.exp(-self.lambda_per_h * self.mission_time_h)
+            return -math.expm1(-self.lambda_per_h * self.mission_time_h)
         return None
 
 
@@ -126,6 +188,7 @@ class HazardLog:
     hazards: tuple[Hazard, ...]
     fault_trees: tuple[FaultTreeSpec, ...]
     files: tuple[str, ...]  # relative names, for hashes
+    tree_files: Mapping[str, str] = field(default_factory=dict)  # tree id → file, for errors
 
     def control(self, control_id: str) -> RiskControl:
         return next(c for c in self.risk_controls if c.id == control_id)
@@ -133,12 +196,13 @@ class HazardLog:
     def tree(self, tree_id: str) -> FaultTreeSpec:
         return next(t for t in self.fault_trees if t.id == tree_id)
 
-    def probability_level(self, p: float) -> int:
-        """The level whose band [low, high) holds ``p`` (the last band includes 1)."""
+    def probability_level(self, frequency_per_year: float) -> int:
+        """The level whose band [low, high) holds a frequency of harm per patient-year (the
+        last band is open above, so a frequency ≥ 1 per year is the top level)."""
         for level in self.probability_levels:
-            assert level.band is not None
-            low, high = level.band
-            if low <= p < high:
+            assert level.band_per_year is not None
+            low, high = level.band_per_year
+            if low <= frequency_per_year < high:
                 return level.id
         return self.probability_levels[-1].id
 
@@ -156,11 +220,15 @@ def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
             problems.append(f"{display}: {name}: ids must be 1, 2, 3, 4, 5 in order")
     previous_high = 0.0
     for level in log.probability_levels:
-        if level.band is None or level.band[0] != previous_high or level.band[1] <= level.band[0]:
-            problems.append(f"{display}: probability_levels[{level.id}]: band must start at "
-                            f"{previous_high} and increase")
+        band = level.band_per_year
+        if band is None or band[0] != previous_high or band[1] <= band[0]:
+            problems.append(f"{display}: probability_levels[{level.id}].band_per_year: must "
+                            f"start at {previous_high} and increase")
         else:
-            previous_high = level.band[1]
+            previous_high = band[1]
+    if previous_high != math.inf:
+        problems.append(f"{display}: probability_levels[5].band_per_year: the top band must "
+                        "be open above (.inf), so that no frequency of harm falls off the scale")
     for severity in range(1, 6):
         row = log.acceptability.get(severity)
         if row is None or len(row) != 5:
@@ -204,6 +272,43 @@ def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
     return problems
 
 
+def _event_problems(where: str, event: TreeEvent, controls: set[str],
+                    references: Mapping[str, Reference]) -> list[str]:
+    """One basic event: exactly one quantification form, in range, with its sources."""
+    if event.p is not None:
+        return [f"{where}.p: ambiguous: give frequency_per_year (an initiating event, "
+                "events per patient-year) or p_per_demand (a conditional event, probability "
+                "per demand)"]
+    forms = event.forms()
+    valid = {"frequency_per_year", "p_per_demand", "control", "lambda_per_h with use_h_per_year",
+             "lambda_per_h with test_interval_h", "lambda_per_h with mission_time_h"}
+    if len(forms) != 1 or forms[0] not in valid:
+        given = ", ".join(forms) or "none"
+        return [f"{where}: give exactly one of frequency_per_year, lambda_per_h with "
+                "use_h_per_year (initiating), p_per_demand, lambda_per_h with test_interval_h "
+                f"or mission_time_h, control (conditional); got {given}"]
+    problems = source_problems(where, event.sources, references)
+    for name in ("frequency_per_year", "lambda_per_h", "use_h_per_year", "test_interval_h",
+                 "mission_time_h"):
+        value = getattr(event, name)
+        if value is not None and not (value >= 0.0 and math.isfinite(value)):
+            problems.append(f"{where}.{name}: must be a finite number ≥ 0, got {value}")
+    if event.p_per_demand is not None and not 0.0 <= event.p_per_demand <= 1.0:
+        problems.append(f"{where}.p_per_demand: a probability must be within [0, 1], got "
+                        f"{event.p_per_demand}")
+    if event.lambda_per_h is not None and event.test_interval_h is not None \
+            and event.lambda_per_h * event.test_interval_h > MAX_LAMBDA_T:
+        problems.append(f"{where}.test_interval_h: λT = "
+                        f"{event.lambda_per_h * event.test_interval_h:g} > {MAX_LAMBDA_T}: the "
+                        "mean unavailability λT/2 needs λT ≪ 1; give p_per_demand instead")
+    if event.control is not None:
+        if event.control not in controls:
+            problems.append(f"{where}.control: no risk control '{event.control}'")
+    elif not event.sources:
+        problems.append(f"{where}.sources: a frequency or probability needs its sources")
+    return problems
+
+
 def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str],
                 references: Mapping[str, Reference]) -> list[str]:
     problems: list[str] = []
@@ -225,21 +330,11 @@ def _check_tree(display: str, tree: FaultTreeSpec, controls: set[str],
         if gate.type == "not" and len(gate.children) != 1:
             problems.append(f"{where}.children: a NOT gate has exactly one child")
     for event_id, event in tree.basic_events.items():
-        where = f"{display}: basic_events.{event_id}"
-        problems.extend(source_problems(where, event.sources, references))
-        own = event.probability()
-        if event.control is not None:
-            if event.control not in controls:
-                problems.append(f"{where}.control: no risk control '{event.control}'")
-            if own is not None:
-                problems.append(f"{where}: a control event takes its probability from the "
-                                "control; remove p/lambda_per_h")
-        elif own is None:
-            problems.append(f"{where}: needs p, or lambda_per_h with mission_time_h, or control")
-        elif not 0.0 <= own <= 1.0:
-            problems.append(f"{where}.p: must be within [0, 1], got {own}")
-        elif not event.sources:
-            problems.append(f"{where}.sources: a probability needs its sources")
+        problems.extend(_event_problems(f"{display}: basic_events.{event_id}", event,
+                                        controls, references))
+    if not any(e.kind == "initiating" for e in tree.basic_events.values()):
+        problems.append(f"{display}: basic_events: no initiating event (frequency_per_year), "
+                        "so the top event has no frequency per patient-year")
     if problems:
         return problems
     # Cycles and reachability (depth-first from the top, with the path for the message).
@@ -275,12 +370,14 @@ def load_hazard_log(spec_dir: Path, display_dir: str, requirement_ids: frozenset
     trees: dict[str, FaultTreeSpec] = {}
     problems: list[str] = []
     files = ["hazards.yaml"]
+    tree_files: dict[str, str] = {}
     tree_dir = spec_dir / "fault_trees"
     tree_paths = sorted(tree_dir.glob("*.yaml")) if tree_dir.is_dir() else []
     parsed_trees: list[tuple[str, FaultTreeSpec]] = []
     for tree_path in tree_paths:
         tree_display = f"{display_dir}/fault_trees/{tree_path.name}"
         tree = parse_model(FaultTreeSpec, tree_display, read_yaml(tree_path, tree_display))
+        tree_files[tree.id] = tree_display
         if tree.id in trees:
             problems.append(f"{tree_display}: id: duplicate fault tree id '{tree.id}'")
         trees[tree.id] = tree
@@ -302,4 +399,5 @@ def load_hazard_log(spec_dir: Path, display_dir: str, requirement_ids: frozenset
         hazards=log.hazards,
         fault_trees=tuple(tree for _, tree in parsed_trees),
         files=tuple(files),
+        tree_files=tree_files,
     )

@@ -6,6 +6,8 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+import pytest
+
 from pumpproof.campaigns.assessment import NOT_EXERCISED_ON_TARGET, assess_target, campaign_verdict
 from pumpproof.campaigns.check import CheckOptions, run_check, target_result
 from pumpproof.campaigns.junit import check_suite, junit_text
@@ -54,10 +56,11 @@ def test_a_garbage_target_leaves_every_property_unknown_and_junit_errors() -> No
     controls = {c.id: c for c in assessment.hazards.controls}
     # the firmware-crash hazard's control failed on this build
     assert controls["RC-ROBUST-PROTOCOL"].verdict is Verdict.VIOLATED
-    assert controls["RC-ROBUST-PROTOCOL"].p == 1
+    assert controls["RC-ROBUST-PROTOCOL"].p_fail_per_demand == 1
     assert controls["RC-OCCLUSION"].verdict is Verdict.UNKNOWN  # never "passed"
     assert SPEC.hazard_log is not None
-    assert controls["RC-OCCLUSION"].p == SPEC.hazard_log.verdict_probability["unknown"].p
+    unknown = SPEC.hazard_log.verdict_probability["unknown"].p
+    assert controls["RC-OCCLUSION"].p_fail_per_demand == unknown
 
 
 def test_a_property_whose_trigger_never_happened_on_a_target_is_vacuous_not_passed() -> None:
@@ -89,7 +92,8 @@ def test_a_target_violation_fails_its_control_and_leads_the_campaign_verdict() -
     assert buggy.verdict is Verdict.VIOLATED
     assert buggy.hazards is not None
     controls = {c.id: c for c in buggy.hazards.controls}
-    assert controls["RC-OCCLUSION"].verdict is Verdict.VIOLATED and controls["RC-OCCLUSION"].p == 1
+    occlusion = controls["RC-OCCLUSION"]
+    assert occlusion.verdict is Verdict.VIOLATED and occlusion.p_fail_per_demand == 1
     assert "H-OCCLUSION" in buggy.unacceptable
     # properties the protocol check cannot exercise are unknown for the target, and say why
     contracts = {p.id for p in all_properties()} - {p.id for p in observer_properties()}
@@ -102,5 +106,13 @@ def test_a_target_violation_fails_its_control_and_leads_the_campaign_verdict() -
                                             for i in model.properties))
     assert campaign_verdict(model, [buggy]) is Verdict.VIOLATED
     correct = assess_target(SPEC, _target({}))
-    assert correct.verdict is Verdict.PASSED and correct.unacceptable == []
+    assert correct.verdict is Verdict.PASSED
+    # fuzzing alone (passed: 1e-3 per demand) does not bring an S5 hazard below 1e-4 per
+    # patient-year, so a correct build's residual risk is unacceptable too; the violation
+    # shows as a far higher frequency: 6 occlusions a year × 1 × 0.05 = 0.3 per patient-year
+    assert buggy.hazards is not None and correct.hazards is not None
+    occlusion_after = {h.id: h.frequency_after_per_year for h in buggy.hazards.hazards}
+    correct_after = {h.id: h.frequency_after_per_year for h in correct.hazards.hazards}
+    assert occlusion_after["H-OCCLUSION"] == pytest.approx(0.3, rel=1e-12)
+    assert (correct_after["H-OCCLUSION"] or 1.0) < 0.01
     assert campaign_verdict(model, [correct]) is Verdict.PASSED

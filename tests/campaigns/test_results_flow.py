@@ -60,10 +60,13 @@ def test_hazards_take_evidence_and_give_a_typed_assessment() -> None:
     good = assess(SPEC, requirements, _evidence(SPEC))
     bad = assess(SPEC, requirements, _evidence(SPEC, "P-DOSE-MAX-BOLUS"))
     assert isinstance(bad, HazardAssessment) and bad.evidence_used
-    assert not good.unacceptable and "H-OVER-BOLUS" in bad.unacceptable
+    # with every property proved, only the hazards whose controls no property verifies
+    # (RC-ALARM-OUTPUT, RC-LABELING: priors 1e-2 and 0.1 per demand) stay unacceptable
+    assert good.unacceptable == ["H-OCCLUSION", "H-ALARM-NOT-PERCEIVED", "H-SITE-FAILURE"]
+    assert "H-OVER-BOLUS" in bad.unacceptable
     verdicts = {c.verdict for c in bad.controls if c.basis == "evidence"}
     assert Verdict.VIOLATED in verdicts and all(isinstance(v, Verdict) for v in verdicts)
-    assert json.loads(json.dumps(bad.to_json()))["schema"] == "pumpproof.hazards-analysis/1"
+    assert json.loads(json.dumps(bad.to_json()))["schema"] == "pumpproof.hazards-analysis/2"
 
 
 def test_malformed_evidence_file_is_a_usage_error(tmp_path: Path) -> None:

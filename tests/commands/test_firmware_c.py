@@ -187,8 +187,11 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
     assert any(line.startswith(f"target {garbage}: VIOLATED — 1 violated, {watched - 1} unknown "
                                "(violated: P-COMM-ANSWER-STEP); TARGET FAILURE: "
                                "answer is not JSON") for line in lines), lines
-    assert (f"residual risk on {buggy}: UNACCEPTABLE H-OCCLUSION (RC-OCCLUSION violated p=1)"
-            in lines)
+    (risk_line,) = [line for line in lines if line.startswith(f"residual risk on {buggy}: ")]
+    # violated → RC-OCCLUSION fails on every demand: 6 occlusions a year × 1 × 0.05 (the user
+    # does not catch it) = 0.3 per patient-year
+    assert risk_line.startswith(f"residual risk on {buggy}: UNACCEPTABLE ")
+    assert "H-OCCLUSION 0.3/patient-year (RC-OCCLUSION violated p_fail=1/demand" in risk_line
     assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 2 target(s))"
 
     bundle = json.loads((out / "bundle.json").read_text())
@@ -197,9 +200,9 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
     first, second = bundle["targets"]
     assert first["verdict"] == "violated" and second["verdict"] == "violated"
     control = {c["id"]: c for c in first["hazards"]["controls"]}["RC-OCCLUSION"]
-    assert control["verdict"] == "violated" and control["p"] == 1.0
+    assert control["verdict"] == "violated" and control["p_fail_per_demand"] == 1.0
     design = {c["id"]: c for c in bundle["hazards"]["controls"]}["RC-OCCLUSION"]
-    assert design["p"] < 1.0  # the model's "passed" no longer speaks for the build
+    assert design["p_fail_per_demand"] < 1.0  # the model's "passed" no longer speaks for the build
     assert json.loads((out / "targets" / "0" / "hazards.json").read_text()) == first["hazards"]
     unexercised = [p for p in second["properties"] if p["id"] != "P-COMM-ANSWER-STEP"]
     assert {p["verdict"] for p in unexercised} == {"unknown"}

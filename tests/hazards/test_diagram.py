@@ -22,22 +22,23 @@ def _tree() -> FaultTreeSpec:
             "G-NOT": {"type": "not", "children": ["BE-B"]},
         },
         "basic_events": {
-            "BE-A": {"label": "pump fails", "p": 0.001},
-            "BE-B": {"label": 'label with "quotes"', "p": 0.25},
+            "BE-A": {"label": "pump fails", "frequency_per_year": 2.0},
+            "BE-B": {"label": 'label with "quotes"', "p_per_demand": 0.25},
             "BE-RC": {"label": "RC-X fails", "control": "RC-X"},
         },
     })
 
 
 def test_dot_has_one_node_per_element_with_its_shape() -> None:
-    dot = fault_tree_dot(_tree(), {"BE-A": 0.001, "BE-RC": 1e-5})
+    dot = fault_tree_dot(_tree(), {"BE-A": 2.0, "BE-B": 0.25, "BE-RC": 1e-5})
     assert dot.startswith('digraph "FT-T" {') and dot.endswith("}\n")
     assert '"G-TOP" [shape=invhouse' in dot
     assert '"G-AND" [shape=house' in dot
     assert '"G-2OF3" [shape=hexagon' in dot and "[2/3]" in dot
     assert '"G-NOT" [shape=invtriangle' in dot and "[NOT]" in dot
     assert '"BE-RC" [shape=doublecircle' in dot and '"BE-A" [shape=circle' in dot
-    assert "p = 0.001" in dot and "p = 1e-05" in dot
+    assert "f = 2 /yr" in dot and "p = 1e-05 /demand" in dot and "p = 0.25 /demand" in dot
+    assert '"BE-A" [shape=circle, style=filled, fillcolor="#ffffff", penwidth=2.5' in dot
     assert dot.count(" -> ") == 2 + 2 + 3 + 1
 
 

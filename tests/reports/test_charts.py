@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from pumpproof.reports.charts import importance_bars, timeline_svg
+from pumpproof.reports.charts import ranked_bars, timeline_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert("x")</script>'
@@ -18,7 +18,7 @@ def _point(t: int, **overrides: Any) -> dict[str, Any]:
 
 def test_an_empty_timeline_or_importance_draws_nothing() -> None:
     assert timeline_svg({"points": []}, "t") == ""
-    assert importance_bars({}, "t") == ""
+    assert ranked_bars({}, "t", "/yr") == ""
 
 
 def test_the_timeline_is_valid_svg_with_modes_alarms_and_refusals() -> None:
@@ -41,14 +41,16 @@ def test_the_timeline_is_valid_svg_with_modes_alarms_and_refusals() -> None:
     assert len(glucose) == 2  # the missing glucose value is skipped, not drawn as zero
 
 
-def test_importance_bars_rank_by_dif_and_respect_the_limit() -> None:
-    importance = {f"E{i}": {"dif": i / 10, "raw": 1.0 + i} for i in range(1, 6)}
-    importance[EVIL] = {"dif": 0.05, "raw": 2.0}
-    svg = importance_bars(importance, "importance", limit=3)
+def test_ranked_bars_rank_by_value_and_respect_the_limit() -> None:
+    values = {f"E{i}": i / 10 for i in range(1, 6)}
+    values[EVIL] = 0.05
+    svg = ranked_bars(values, "contributions", "per patient-year", limit=3)
     root = ET.fromstring(svg)
-    labels = [t.text for t in root.iter(f"{SVG}text") if t.text and not t.text.startswith("DIF")]
+    labels = [t.text for t in root.iter(f"{SVG}text")
+              if t.text and not t.text.endswith("per patient-year")]
     assert labels == ["E5", "E4", "E3"]
+    assert "0.5 per patient-year" in svg
     widths = [float(r.get("width", "0")) for r in root.iter(f"{SVG}rect")]
     assert widths == sorted(widths, reverse=True) and widths[0] == 720 - 330
-    escaped = importance_bars(importance, "importance", limit=10)
+    escaped = ranked_bars(values, "contributions", "per patient-year", limit=10)
     assert "<script>" not in escaped and "&lt;script&gt;" in escaped

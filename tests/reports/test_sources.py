@@ -17,13 +17,18 @@ def _bundle() -> dict[str, Any]:
     requirements = [{**r.model_dump(mode="json"), "family": r.family, "line": 1}
                     for r in spec.requirements]
     requirements[0]["sources"] = [*requirements[0]["sources"], f"ISO-14971-2019: {EVIL}"]
-    tree = {"id": "FT-X", "title": "x", "p_top": 0.1, "p_top_before_controls": 0.2,
-            "p_rare_event": 0.1, "p_mcub": 0.1, "n_mcs": 1, "svg": None, "cut_sets": [["BE-A"]],
+    tree = {"id": "FT-X", "title": "x", "frequency_per_year": 0.1,
+            "frequency_before_controls_per_year": 0.2, "frequency_rare_event_per_year": 0.1,
+            "contributions": [{"initiator": "BE-A", "frequency_per_year": 0.5,
+                               "p_top_given_initiator": 0.2, "contribution_per_year": 0.1}],
+            "n_mcs": 1, "svg": None, "cut_sets": [["BE-A", "BE-RC-X"]],
             "importance": {}, "basic_events": [
-                {"id": "BE-A", "label": "a", "p": 0.5, "control": None, "properties": [],
+                {"id": "BE-A", "label": "a", "kind": "initiating", "frequency_per_year": 0.5,
+                 "p_per_demand": None, "control": None, "properties": [],
                  "sources": ["MAUDE-INSULIN-PUMPS-2023: reservoir 9 %",
                              f"ENGINEERING-JUDGEMENT: {EVIL}"]},
-                {"id": "BE-RC-X", "label": "RC-X fails", "p": 0.001, "control": "RC-X",
+                {"id": "BE-RC-X", "label": "RC-X fails", "kind": "conditional",
+                 "frequency_per_year": None, "p_per_demand": 0.001, "control": "RC-X",
                  "properties": [], "sources": []}]}
     return {
         "schema": "pumpproof.bundle/1", "tool": {"dependencies": {}}, "seed": 0, "profile": "ci",
@@ -33,9 +38,9 @@ def _bundle() -> dict[str, Any]:
                  "families": dict(spec.families), "settings": {},
                  "references": {k: v.model_dump(mode="json") for k, v in spec.references.items()}},
         "acceptability": None, "evidence": {"properties": [], "model": {"sha256": "0"}},
-        "hazards": {"hazards": [], "controls": [{"id": "RC-X", "p": 0.001, "basis": "prior",
-                                                 "verdict": None, "requirements": [],
-                                                 "properties": []}],
+        "hazards": {"hazards": [], "controls": [{"id": "RC-X", "p_fail_per_demand": 0.001,
+                                                 "basis": "prior", "verdict": None,
+                                                 "requirements": [], "properties": []}],
                     "fault_trees": [tree], "gaps": []},
         "targets": [], "timelines": {}, "manifest": [], "diagrams": {},
     }
@@ -70,6 +75,16 @@ def test_requirement_and_basic_event_sources_link_to_their_references() -> None:
     assert {i for i in internal if i.startswith("ref-")} <= page.ids
     assert "ref-FDA-TPLC-2014" in page.ids
     assert all(not link.startswith("http") for link in page.links)  # URLs are text: no network
+
+
+def test_every_number_of_the_fault_trees_says_its_unit() -> None:
+    html = render_html(_bundle())
+    assert "Frequency of the top event <strong>0.1 per patient-year</strong>" in html
+    assert "0.2 per patient-year before controls" in html
+    assert "<td>initiating</td><td>0.5 per patient-year</td>" in html
+    assert "<td>conditional</td><td>0.001 per demand</td>" in html
+    assert "P(fails) per demand" in html and "P(top | initiator) per demand" in html
+    assert "0.1 per patient-year</text>" in html  # the contribution bar
 
 
 def test_the_report_is_deterministic() -> None:

@@ -36,9 +36,13 @@ def _bundle() -> dict[str, Any]:
         "hazards": {
             "hazards": [
                 {"id": "H-1", "hazard": "over-delivery", "acceptable": False, "severity": 5,
-                 "probability_after": 2, "controls": ["RC-1"]},
+                 "frequency_before_per_year": 0.2, "frequency_after_per_year": 2e-4,
+                 "probability_before": 5, "probability_after": 3, "risk_after": "unacceptable",
+                 "controls": ["RC-1"]},
                 {"id": "H-2", "hazard": "occlusion", "acceptable": True, "severity": 5,
-                 "probability_after": 2, "controls": ["RC-2", "RC-GONE"]},
+                 "frequency_before_per_year": None, "frequency_after_per_year": None,
+                 "probability_before": 3, "probability_after": 2, "risk_after": "alarp",
+                 "controls": ["RC-2", "RC-GONE"]},
             ],
             "controls": [{"id": "RC-1", "requirements": ["REQ-DOSE-1"]},
                          {"id": "RC-2", "requirements": ["REQ-ORPHAN"]}],
@@ -84,7 +88,7 @@ def test_the_risk_matrix_places_hazards_and_classes() -> None:
     rows = risk_matrix(_bundle())["rows"]
     assert [row[0]["severity"] for row in rows] == [5, 4, 3, 2, 1]
     assert [cell["probability"] for cell in rows[0]] == [1, 2, 3, 4, 5]
-    assert rows[0][1]["hazards"] == ["H-1", "H-2"]
+    assert rows[0][1]["hazards"] == ["H-2"] and rows[0][2]["hazards"] == ["H-1"]
     assert [cell["class"] for cell in rows[0]][:3] == ["acceptable", "alarp", "unacceptable"]
     assert rows[1][0]["class"] == "alarp"  # no acceptability row: the cautious default
 
@@ -122,7 +126,7 @@ def _with_target_hazards() -> dict[str, Any]:
         "verdict": "violated",
         "hazards": {"hazards": [{"id": "H-2", "hazard": "occlusion", "acceptable": False,
                                  "severity": 5, "probability_after": 4, "controls": ["RC-2"]}],
-                    "controls": [{"id": "RC-2", "verdict": "violated", "p": 1.0}]},
+                    "controls": [{"id": "RC-2", "verdict": "violated", "p_fail_per_demand": 1.0}]},
         "not_exercised": [{"id": "P-C", "reason": "not exercised on the target"}]})
     return bundle
 
@@ -163,6 +167,11 @@ def test_markdown_says_the_verdict_first_and_escapes_what_a_target_said() -> Non
     assert "unacceptable residual risk: H-2" in lines[4]
     assert "&lt;img src=x onerror=alert(1)&gt;" in lines[4] and "<img" not in "\n".join(lines)
     assert lines[5].startswith("- reference model (design evidence): **violated**")
+    # the design's hazards, each frequency with its unit
+    assert "| hazard | severity | before (per patient-year) | after (per patient-year) | " \
+           "risk after |" in lines
+    assert "| H-1 | S5 | 0.2 (P5) | 0.0002 (P3) | unacceptable |" in lines
+    assert "| H-2 | S5 | — (P3) | — (P2) | alarp |" in lines
 
 
 def test_a_property_vacuous_on_a_target_is_a_finding_of_that_target() -> None:

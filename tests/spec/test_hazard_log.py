@@ -41,6 +41,39 @@ BAD: dict[str, tuple[str, Edit, str]] = {
         "children: [BE-RC-MAX-BASAL, BE-RC-WHOLE-PULSES, G-HYPO]"), "cycle G-HYPO → G-BASAL"),
     "atleast_k": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
         "type: atleast, k: 2", "type: atleast, k: 4"), "k: atleast needs 1 ≤ k ≤ 3, got 4"),
+    "old_style_p": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
+        "p_per_demand: 0.3", "p: 0.3"),
+        "basic_events.BE-ACK-WITHOUT-FIX.p: ambiguous: give frequency_per_year (an initiating "
+        "event, events per patient-year) or p_per_demand (a conditional event, probability "
+        "per demand)"),
+    "probability_above_one": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
+        "p_per_demand: 0.3", "p_per_demand: 1.3"),
+        "basic_events.BE-ACK-WITHOUT-FIX.p_per_demand: a probability must be within [0, 1], "
+        "got 1.3"),
+    "negative_frequency": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
+        "frequency_per_year: 20", "frequency_per_year: -20.0"),
+        "basic_events.BE-STOP-CONDITION.frequency_per_year: must be a finite number ≥ 0, "
+        "got -20.0"),
+    "two_forms": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
+        "frequency_per_year: 20", "frequency_per_year: 20, p_per_demand: 0.5"),
+        "basic_events.BE-STOP-CONDITION: give exactly one of frequency_per_year, lambda_per_h "
+        "with use_h_per_year (initiating), p_per_demand, lambda_per_h with test_interval_h or "
+        "mission_time_h, control (conditional); got frequency_per_year, p_per_demand"),
+    "test_interval_too_long": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
+        "test_interval_h: 720", "test_interval_h: 87600", 1),
+        "basic_events.BE-SPEAKER-FAILS.test_interval_h: λT = 0.876 > 0.2: the mean "
+        "unavailability λT/2 needs λT ≪ 1; give p_per_demand instead"),
+    "no_initiating_event": ("fault_trees/alarm_not_perceived.yaml", lambda t: t.replace(
+        "frequency_per_year: 20", "p_per_demand: 0.5"),
+        "basic_events: no initiating event (frequency_per_year), so the top event has no "
+        "frequency per patient-year"),
+    "top_band_closed": ("hazards.yaml", lambda t: t.replace("[1.0e-1, .inf]", "[1.0e-1, 1.0]"),
+                        "probability_levels[5].band_per_year: the top band must be open above"),
+    "two_initiators_in_a_cut_set": ("fault_trees/severe_hypoglycaemia.yaml", lambda t: t.replace(
+        "p_per_demand: 0.05", "frequency_per_year: 18"),
+        "G-HYPO: minimal cut set {BE-CLOCK-CHANGE, BE-HIGH-DAILY-DEMAND, BE-NO-GLUCOSE-RESPONSE, "
+        "BE-RC-DAILY-TOTAL} holds 2 initiating events (BE-CLOCK-CHANGE, BE-HIGH-DAILY-DEMAND): "
+        "a product of two frequencies has no meaning"),
 }
 
 

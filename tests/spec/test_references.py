@@ -74,8 +74,9 @@ def test_protocol_references_resolve_to_anchors_of_docs_protocol_md() -> None:
      "in references.yaml"),
     ("requirements.yaml", '"SOMMERVILLE-INSULIN-PUMP: SR1"', '"Sommerville SR1 (notes)"',
      "(REQ-DOSE-1).sources[0]: 'Sommerville SR1 (notes)' is not 'REFERENCE-ID'"),
-    ("fault_trees/dka.yaml", '"ENGINEERING-JUDGEMENT: several refills a month"', '"GONE-1"',
-     "fault_trees/dka.yaml: basic_events.BE-RES-EMPTIES.sources[0]: no reference 'GONE-1'"),
+    ("fault_trees/dka.yaml", '"TANDEM-TCONNECT-RECALL-2024: an abnormal drain makes it more '
+     'frequent"', '"GONE-1"',
+     "fault_trees/dka.yaml: basic_events.BE-BATT-DEPLETES.sources[1]: no reference 'GONE-1'"),
     ("hazards.yaml", '"MEDTRONIC-508-CYBERSECURITY-2019"]}', '"GONE-2"]}',
      "hazards.yaml: risk_controls[6] (RC-REPLAY).sources[0]: no reference 'GONE-2'"),
     ("pump.yaml", '"TANDEM-TSLIM-X2-ALERTS: 0.05 U increments"', '"GONE-3"',

@@ -188,10 +188,13 @@ def _risk_line(name: str, hazards: HazardAssessment) -> str:
     controls = {c.id: c for c in hazards.controls}
     said = []
     for hazard in unacceptable:
-        failed = [f"{c} {status.verdict.value} p={status.p:g}" for c in hazard.controls
-                  if (status := controls.get(c)) is not None and status.verdict is not None
-                  and status.verdict in (Verdict.VIOLATED, Verdict.UNKNOWN)]
-        said.append(f"{hazard.id} ({', '.join(failed) or 'priors'})")
+        weak = [f"{c} {status.verdict.value if status.verdict else status.basis} "
+                f"p_fail={status.p_fail_per_demand:g}/demand"
+                for c in hazard.controls
+                if (status := controls.get(c)) is not None and status.verdict is not Verdict.PROVED]
+        frequency = (f" {hazard.frequency_after_per_year:.2g}/patient-year"
+                     if hazard.frequency_after_per_year is not None else "")
+        said.append(f"{hazard.id}{frequency} ({', '.join(weak) or 'every control proved'})")
     return f"residual risk on {name}: UNACCEPTABLE {'; '.join(said)}"
 
 

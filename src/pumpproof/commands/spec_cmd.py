@@ -8,7 +8,8 @@ import sys
 from importlib import import_module
 from typing import Any
 
-from pumpproof.errors import ExitCode
+from pumpproof.errors import ExitCode, SpecError
+from pumpproof.hazards.risk import structure_problems
 from pumpproof.spec import Spec, load_spec
 
 
@@ -66,6 +67,10 @@ def spec_as_json(spec: Spec) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> ExitCode:
     spec = load_spec(args.directory)
     if args.spec_action == "validate":
+        if spec.hazard_log is not None:  # cut sets need the BDD, so they are checked here
+            problems = structure_problems(spec.hazard_log)
+            if problems:
+                raise SpecError(problems)
         which = "the built-in spec" if args.directory is None else "spec directory"
         print(
             f"{spec.directory.resolve()}: valid ({which}) — "

@@ -6,7 +6,8 @@ given: then it is the ``verdict_probability`` of the *worst* verdict (in the one
 control's requirements (violated → 1: the control is assumed to fail). Each fault tree is
 analysed with those probabilities (after control) and with every control failing (before
 control); a hazard takes the probability of its gate, its level from the probability bands
-and its acceptability from the matrix. Traceability gaps are findings, not errors. Pure
+and its acceptability from the matrix; a hazard without a fault tree keeps its declared
+levels (``probability_basis: declared``). Traceability gaps are findings, not errors. Pure
 functions: a frozen :class:`Spec` and :class:`Evidence` in, a frozen
 :class:`HazardAssessment` out.
 """
@@ -25,7 +26,7 @@ from pumpproof.spec.hazard_log import FaultTreeSpec, HazardLog
 from .fta import BasicEvent, FaultTree, Gate, analyse
 
 __all__ = ["HAZARDS_SCHEMA", "BasicEventRisk", "ControlStatus", "Gap", "HazardAssessment",
-           "HazardRisk", "TreeAssessment", "assess", "tree_model"]
+           "HazardRisk", "TreeAssessment", "alarp_without_justification", "assess", "tree_model"]
 
 HAZARDS_SCHEMA = "pumpproof.hazards-analysis/1"
 
@@ -102,10 +103,19 @@ class HazardRisk:
     declared_probability_after: int
     risk_before: str
     risk_after: str
+    severity_name: str = ""
+    # ISO 14971 cl. 7.4, from hazards.yaml; None when the log gives none
+    benefit_risk_justification: str | None = None
 
     @property
     def acceptable(self) -> bool:
         return self.risk_after != "unacceptable"
+
+    @property
+    def probability_basis(self) -> str:
+        """``fault_tree`` when the levels are computed, ``declared`` when the log states them
+        (a hazard without a fault tree)."""
+        return "fault_tree" if self.fault_tree is not None else "declared"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +127,9 @@ class HazardRisk:
             "declared_probability_after": self.declared_probability_after,
             "risk_before": self.risk_before, "risk_after": self.risk_after,
             "acceptable": self.acceptable,
+            "severity_name": self.severity_name,
+            "probability_basis": self.probability_basis,
+            "benefit_risk_justification": self.benefit_risk_justification,
         }
 
 
@@ -247,9 +260,27 @@ def assess(spec: Spec, property_requirements: Mapping[str, Sequence[str]],
             hazard.id, hazard.hazard, hazard.harm, hazard.severity, tuple(hazard.controls),
             fault_tree, gate, p_before, p_after, level_before, level_after,
             hazard.probability_after, log.acceptable(hazard.severity, level_before),
-            log.acceptable(hazard.severity, level_after)))
+            log.acceptable(hazard.severity, level_after),
+            _severity_name(log, hazard.severity), hazard.benefit_risk_justification))
     return HazardAssessment(evidence is not None, tuple(controls.values()), tuple(hazards_out),
-                            tuple(trees_out), tuple(gaps(spec, property_requirements)))
+                            tuple(trees_out), tuple(gaps(spec, property_requirements)
+                                                    + alarp_without_justification(hazards_out)))
+
+
+def _severity_name(log: HazardLog, severity: int) -> str:
+    return next((level.name for level in log.severity_levels if level.id == severity), "")
+
+
+def alarp_without_justification(hazards: Sequence[HazardRisk]) -> list[Gap]:
+    """Hazards whose *computed* residual risk is ALARP but that carry no benefit-risk
+    justification: the loader refuses a declared ALARP without one, but evidence or a fault
+    tree can move a hazard into ALARP, and ALARP must never count as acceptable unexplained."""
+    return [Gap("alarp_without_justification", h.id,
+                f"{h.id}'s residual risk is ALARP (S{h.severity} × P{h.probability_after}, "
+                f"{'from ' + h.fault_tree if h.fault_tree else 'declared'}) but hazards.yaml "
+                "gives no benefit_risk_justification")
+            for h in hazards
+            if h.risk_after == "alarp" and not (h.benefit_risk_justification or "").strip()]
 
 
 def gaps(spec: Spec, property_requirements: Mapping[str, Sequence[str]]) -> list[Gap]:

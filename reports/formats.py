@@ -67,6 +67,7 @@ def render_markdown(bundle: BundleDocument) -> str:
     for prop in bundle["evidence"]["properties"]:
         lines.append(f"| {prop['id']} | {prop['verdict']} | {prop['triggers']} | "
                      f"{', '.join(prop['requirements'])} |")
+    lines += _hazard_lines(bundle)
     rows = trace_rows(bundle)
     if rows:
         heads = [f"on {_cell(t['description'])}" for t in targets]
@@ -81,6 +82,28 @@ def render_markdown(bundle: BundleDocument) -> str:
                          f"{row['property'] or '—'} | {on}{row['verdict']} |")
     lines += _provenance_lines(bundle)
     return "\n".join(lines) + "\n"
+
+
+def _hazard_lines(bundle: BundleDocument) -> list[str]:
+    """The design's hazard log: severity with its name, P after (computed from a fault tree,
+    or declared), the residual risk and the benefit-risk justification an ALARP risk needs."""
+    hazards = (bundle.get("hazards") or {}).get("hazards", [])
+    if not hazards:
+        return []
+    lines = ["", f"## Hazards: {DESIGN}", "",
+             "| hazard | harm | severity | P after | risk after | benefit-risk justification |",
+             "|---|---|---|---|---|---|"]
+    for h in hazards:
+        severity = f"S{h['severity']} {h.get('severity_name') or ''}".rstrip()
+        p_after = ("declared, no fault tree" if h.get("fault_tree") is None
+                   else f"{h['p_after']:.2g} ({_cell(h['fault_tree'])})")
+        text = h.get("benefit_risk_justification")
+        justification = (_cell(text) if text
+                         else "**missing**" if h["risk_after"] == "alarp" else "—")
+        lines.append(f"| {_cell(h['id'])} {_cell(h['hazard'])} | {_cell(h['harm'])} | "
+                     f"{_cell(severity)} | {p_after}, P{h['probability_after']} | "
+                     f"{h['risk_after']} | {justification} |")
+    return lines
 
 
 def _provenance_lines(bundle: BundleDocument) -> list[str]:

@@ -91,9 +91,9 @@ def run(args: argparse.Namespace) -> ExitCode:
     for column in ("hazard", "severity", "P before", "P after", "risk before", "risk after"):
         table.add_column(column)
     for hazard in result.hazards:
-        p_after = f"{hazard.p_after:.2g}" if hazard.p_after is not None else "—"
-        p_before = f"{hazard.p_before:.2g}" if hazard.p_before is not None else "—"
-        table.add_row(hazard.id, str(hazard.severity),
+        p_after = f"{hazard.p_after:.2g}" if hazard.p_after is not None else "declared"
+        p_before = f"{hazard.p_before:.2g}" if hazard.p_before is not None else "declared"
+        table.add_row(hazard.id, f"S{hazard.severity} {hazard.severity_name}",
                       f"{p_before} (L{hazard.probability_before})",
                       f"{p_after} (L{hazard.probability_after})",
                       hazard.risk_before, hazard.risk_after.upper()

@@ -95,14 +95,14 @@ def _hazard_lines(bundle: BundleDocument) -> list[str]:
              "|---|---|---|---|---|---|"]
     for h in hazards:
         severity = f"S{h['severity']} {h.get('severity_name') or ''}".rstrip()
-        p_after = ("declared, no fault tree" if h.get("fault_tree") is None
-                   else f"{h['p_after']:.2g} ({_cell(h['fault_tree'])})")
+        p_after = ("declared, no fault tree" if h.get("p_after") is None
+                   else f"{h['p_after']:.2g} ({_cell(h.get('fault_tree'))})")
+        risk = str(h.get("risk_after", ""))
         text = h.get("benefit_risk_justification")
-        justification = (_cell(text) if text
-                         else "**missing**" if h["risk_after"] == "alarp" else "—")
-        lines.append(f"| {_cell(h['id'])} {_cell(h['hazard'])} | {_cell(h['harm'])} | "
+        justification = (_cell(text) if text else "**missing**" if risk == "alarp" else "—")
+        lines.append(f"| {_cell(h['id'])} {_cell(h['hazard'])} | {_cell(h.get('harm', ''))} | "
                      f"{_cell(severity)} | {p_after}, P{h['probability_after']} | "
-                     f"{h['risk_after']} | {justification} |")
+                     f"{risk} | {justification} |")
     return lines
 
 

@@ -106,7 +106,8 @@ def test_alarp_without_justification_is_refused(tmp_path: Path, replacement: str
         load_spec(spec_dir)
     [problem] = refused.value.problems
     assert problem.startswith(f"{spec_dir}/hazards.yaml: hazards[")
-    assert "(H-FREE-FLOW).benefit_risk_justification: the residual risk is ALARP (S5 × P2" in problem
+    assert ("(H-FREE-FLOW).benefit_risk_justification: the residual risk is ALARP (S5 × P2"
+            in problem)
 
 
 def test_acceptable_hazard_needs_no_justification(tmp_path: Path) -> None:

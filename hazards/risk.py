@@ -7,7 +7,8 @@ the control's requirements (violated → 1: the control is assumed to fail). Eac
 is quantified as a frequency per patient-year (:mod:`.frequency`: initiating events are
 frequencies, every other event a probability per demand) with those probabilities (after
 controls) and with every control failing (before controls); a hazard takes the frequency of
-its gate, its level from the frequency bands and its acceptability from the matrix.
+its gate, its level from the frequency bands and its acceptability from the matrix; a
+hazard without a fault tree keeps its declared levels (``probability_basis: declared``).
 Traceability gaps are findings, not errors; so is a declared level that disagrees with the
 level its fault tree gives with the spec's own priors (``declared_level_mismatch``). Pure
 functions: a frozen :class:`Spec` and :class:`Evidence` in, a frozen
@@ -30,8 +31,8 @@ from .frequency import Contribution, EventImportance, FrequencyResult, quantify
 from .fta import BasicEvent, FaultTree, Gate
 
 __all__ = ["HAZARDS_SCHEMA", "UNITS", "BasicEventRisk", "ControlStatus", "Gap",
-           "HazardAssessment", "HazardRisk", "TreeAssessment", "assess", "conditional_tree",
-           "quantify_tree", "structure_problems", "tree_model"]
+           "HazardAssessment", "HazardRisk", "TreeAssessment", "alarp_without_justification",
+           "assess", "conditional_tree", "quantify_tree", "structure_problems", "tree_model"]
 
 HAZARDS_SCHEMA = "pumpproof.hazards-analysis/2"
 
@@ -123,11 +124,19 @@ class HazardRisk:
     declared_probability_after: int
     risk_before: str
     risk_after: str
+    severity_name: str = ""
+    # ISO 14971 cl. 7.4, from hazards.yaml; None when the log gives none
     benefit_risk_justification: str | None = None
 
     @property
     def acceptable(self) -> bool:
         return self.risk_after != "unacceptable"
+
+    @property
+    def probability_basis(self) -> str:
+        """``fault_tree`` when the levels are computed, ``declared`` when the log states them
+        (a hazard without a fault tree)."""
+        return "fault_tree" if self.fault_tree is not None else "declared"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -141,6 +150,8 @@ class HazardRisk:
             "declared_probability_after": self.declared_probability_after,
             "risk_before": self.risk_before, "risk_after": self.risk_after,
             "acceptable": self.acceptable,
+            "severity_name": self.severity_name,
+            "probability_basis": self.probability_basis,
             "benefit_risk_justification": self.benefit_risk_justification,
         }
 
@@ -335,9 +346,28 @@ def assess(spec: Spec, property_requirements: Mapping[str, Sequence[str]],
             fault_tree, gate, f_before, f_after, level_before, level_after,
             hazard.probability_before, hazard.probability_after,
             log.acceptable(hazard.severity, level_before),
-            log.acceptable(hazard.severity, level_after), hazard.benefit_risk_justification))
+            log.acceptable(hazard.severity, level_after),
+            severity_name=_severity_name(log, hazard.severity),
+            benefit_risk_justification=hazard.benefit_risk_justification))
     return HazardAssessment(evidence is not None, tuple(controls.values()), tuple(hazards_out),
-                            tuple(trees_out), tuple(gaps(spec, property_requirements)))
+                            tuple(trees_out), tuple(gaps(spec, property_requirements)
+                                                    + alarp_without_justification(hazards_out)))
+
+
+def _severity_name(log: HazardLog, severity: int) -> str:
+    return next((level.name for level in log.severity_levels if level.id == severity), "")
+
+
+def alarp_without_justification(hazards: Sequence[HazardRisk]) -> list[Gap]:
+    """Hazards whose *computed* residual risk is ALARP but that carry no benefit-risk
+    justification: the loader refuses a declared ALARP without one, but evidence or a fault
+    tree can move a hazard into ALARP, and ALARP must never count as acceptable unexplained."""
+    return [Gap("alarp_without_justification", h.id,
+                f"{h.id}'s residual risk is ALARP (S{h.severity} × P{h.probability_after}, "
+                f"{'from ' + h.fault_tree if h.fault_tree else 'declared'}) but hazards.yaml "
+                "gives no benefit_risk_justification")
+            for h in hazards
+            if h.risk_after == "alarp" and not (h.benefit_risk_justification or "").strip()]
 
 
 def _level_gaps(log: HazardLog) -> list[Gap]:

@@ -97,9 +97,10 @@ def render_csv(bundle: BundleDocument) -> str:
 
 
 def render_reqif(bundle: BundleDocument) -> str:
-    """ReqIF 1.2: a spec object per requirement (id, title, text, rationale, family) and per
-    property (id, title, verdict on the model, on each target), a ``verified-by`` relation
-    per requirement → property link, and one specification listing the requirements."""
+    """ReqIF 1.2: a spec object per requirement (id, title, text, rationale, family, its
+    verification methods and named record) and per property (id, title, verdict on the
+    model, on each target), a ``verified-by`` relation per requirement → property link, and
+    one specification listing the requirements."""
     from reqif.models.reqif_core_content import ReqIFCoreContent
     from reqif.models.reqif_data_type import ReqIFDataTypeDefinitionString
     from reqif.models.reqif_namespace_info import ReqIFNamespaceInfo
@@ -123,7 +124,7 @@ def render_reqif(bundle: BundleDocument) -> str:
     string = SpecObjectAttributeType.STRING
     datatype = "DT-STRING"
     columns = {
-        "REQUIREMENT": ("ID", "TITLE", "TEXT", "RATIONALE", "FAMILY"),
+        "REQUIREMENT": ("ID", "TITLE", "TEXT", "RATIONALE", "FAMILY", "VERIFICATION", "RECORD"),
         "PROPERTY": ("ID", "TITLE", "VERDICT", "TARGET-VERDICTS"),
     }
 
@@ -161,7 +162,10 @@ def render_reqif(bundle: BundleDocument) -> str:
     properties = sorted(bundle["evidence"]["properties"], key=lambda p: str(p["id"]))
     objects = [spec_object("REQUIREMENT", str(r["id"]), {
         "ID": str(r["id"]), "TITLE": str(r.get("title", "")), "TEXT": str(r.get("shall", "")),
-        "RATIONALE": str(r.get("rationale", "")), "FAMILY": str(r.get("family", ""))})
+        "RATIONALE": str(r.get("rationale", "")), "FAMILY": str(r.get("family", "")),
+        # how it is verified; a test, review or analysis names the record outside pumpproof
+        "VERIFICATION": ", ".join(str(m) for m in r.get("verification", [])),
+        "RECORD": str(r.get("review_record") or "")})
         for r in requirements]
     objects += [spec_object("PROPERTY", str(p["id"]), {
         "ID": str(p["id"]), "TITLE": str(p.get("title", "")), "VERDICT": str(p["verdict"]),

@@ -89,20 +89,29 @@ def _per_year(value: Any) -> str:
 
 
 def _hazard_lines(hazards: Any) -> list[str]:
-    """The design's residual risk per hazard, each frequency with its unit."""
+    """The design's hazard log: severity with its name, frequencies with their unit (or the
+    declared level of a hazard without a fault tree), the residual risk and the benefit-risk
+    justification an ALARP risk needs."""
     if not hazards:
         return []
     lines = ["", f"## Hazards: {DESIGN}", "",
              "Frequencies are harms per patient-year of pump use (before: every risk control "
              "failing; after: with the controls' probabilities of failure per demand); "
-             "P1–P5 is the frequency band, S1–S5 the severity.", "",
+             "P1–P5 is the frequency band, S1–S5 the severity; a hazard without a fault tree "
+             "keeps its declared level.", "",
              "| hazard | severity | before (per patient-year) | after (per patient-year) | "
-             "risk after |", "|---|---|---|---|---|"]
+             "risk after | benefit-risk justification |", "|---|---|---|---|---|---|"]
     for h in hazards["hazards"]:
-        lines.append(f"| {h['id']} | S{h['severity']} | "
-                     f"{_per_year(h['frequency_before_per_year'])} (P{h['probability_before']}) | "
-                     f"{_per_year(h['frequency_after_per_year'])} (P{h['probability_after']}) | "
-                     f"{h['risk_after']} |")
+        severity = f"S{h['severity']} {h.get('severity_name') or ''}".rstrip()
+        declared = "" if h.get("fault_tree") else ", declared, no fault tree"
+        risk = str(h.get("risk_after", ""))
+        text = h.get("benefit_risk_justification")
+        justification = (_cell(text) if text else "**missing**" if risk == "alarp" else "—")
+        lines.append(f"| {_cell(h['id'])} {_cell(h['hazard'])} | {_cell(severity)} | "
+                     f"{_per_year(h['frequency_before_per_year'])} (P{h['probability_before']}"
+                     f"{declared}) | "
+                     f"{_per_year(h['frequency_after_per_year'])} (P{h['probability_after']}"
+                     f"{declared}) | {risk} | {justification} |")
     return lines
 
 

@@ -1,7 +1,8 @@
 """The hazard log (``hazards.yaml``) and fault trees (``fault_trees/*.yaml``), strictly.
 
 Phases: parse (strict schemas) → check scales and matrix → check risk controls (ids,
-requirements exist) → check hazards (ids, levels, controls, fault trees and gates exist)
+requirements exist) → check hazards (ids, levels, controls, a benefit-risk justification
+when the declared residual risk is ALARP, fault trees and gates exist)
 → check each fault tree (ids, children defined, k within 1..n, NOT has one child, no
 cycle, every gate and event reachable from the top, controls exist, each basic event
 either an initiating event with a frequency ≥ 0 per patient-year or a conditional event
@@ -76,6 +77,8 @@ class Hazard(StrictModel):
     fault_tree: str | None = None
     fault_tree_gate: str | None = None
     sources: tuple[str, ...] = Field(min_length=1)
+    # ISO 14971 cl. 7.4: why the clinical benefit outweighs an ALARP residual risk and why
+    # further reduction is impracticable; required when the declared risk is ALARP
     benefit_risk_justification: str | None = Field(default=None, min_length=1)
 
 
@@ -210,6 +213,23 @@ class HazardLog:
         return self.acceptability[severity][probability - 1]
 
 
+def _justification_problems(where: str, hazard: Hazard,
+                            acceptability: Mapping[int, list[Acceptability]]) -> list[str]:
+    """A declared ALARP residual risk needs its benefit-risk justification (ISO 14971 cl. 7.4):
+    without one, ALARP would silently count as acceptable."""
+    row = acceptability.get(hazard.severity)
+    if row is None or len(row) != 5 or not 1 <= hazard.probability_after <= 5:
+        return []  # reported by the scale and level checks
+    if row[hazard.probability_after - 1] != "alarp":
+        return []
+    if hazard.benefit_risk_justification and hazard.benefit_risk_justification.strip():
+        return []
+    return [f"{where}.benefit_risk_justification: the residual risk is ALARP (S{hazard.severity} "
+            f"× P{hazard.probability_after} in the acceptability matrix), so the hazard needs a "
+            "benefit-risk justification: the clinical benefit that outweighs this residual risk "
+            "and why further reduction is impracticable (ISO 14971 cl. 7.4)"]
+
+
 def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
                trees: Mapping[str, FaultTreeSpec],
                references: Mapping[str, Reference]) -> list[str]:
@@ -260,6 +280,7 @@ def _check_log(display: str, log: HazardsFile, requirement_ids: frozenset[str],
         for control_id in hazard.controls:
             if control_id not in seen:
                 problems.append(f"{where}.controls: no risk control '{control_id}'")
+        problems.extend(_justification_problems(where, hazard, log.acceptability))
         if hazard.fault_tree is not None:
             tree = trees.get(hazard.fault_tree)
             if tree is None:

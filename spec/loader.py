@@ -19,7 +19,7 @@ from pumpproof.errors import SpecError
 
 from .hazard_log import HazardLog, load_hazard_log
 from .references import Reference, ReferencesFile, source_problems
-from .schema import PumpFile, Requirement, RequirementsFile, SettingEntry
+from .schema import RECORD_METHODS, PumpFile, Requirement, RequirementsFile, SettingEntry
 from .settings import SETTING_NAMES, Settings, settings_problems
 from .strict import parse_model
 from .yaml_io import read_yaml
@@ -110,9 +110,10 @@ def _check_requirements(display: str, reqs: RequirementsFile) -> None:
                 problems.append(
                     f"{where}.protocol_rules: target protocol v1 has rules 1–13, got {rule}"
                 )
-        if set(req.verification) <= {"review", "analysis"} and not req.review_record:
+        if set(req.verification) <= RECORD_METHODS and not req.review_record:
             methods = "/".join(req.verification)
-            problems.append(f"{where}: verified by {methods} only, so it needs a review_record")
+            problems.append(f"{where}: verified by {methods} only, so it needs a review_record "
+                            "naming the record that verifies it")
     if problems:
         raise SpecError(problems)
 

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from .strict import StrictModel
 
 __all__ = [
+    "RECORD_METHODS",
     "VERIFICATION_METHODS",
     "PumpFile",
     "Requirement",
@@ -22,8 +23,11 @@ __all__ = [
     "SettingEntry",
 ]
 
-VERIFICATION_METHODS = ("proof", "fuzz", "contract", "analysis", "review")
-VerificationMethod = Literal["proof", "fuzz", "contract", "analysis", "review"]
+VERIFICATION_METHODS = ("proof", "fuzz", "contract", "analysis", "review", "test")
+VerificationMethod = Literal["proof", "fuzz", "contract", "analysis", "review", "test"]
+#: Methods whose evidence is a record outside pumpproof (a review, an analysis, a bench or
+#: usability test report): a requirement verified only by these must name its record.
+RECORD_METHODS = frozenset({"analysis", "review", "test"})
 _REQ_ID = re.compile(r"^REQ-([A-Z]+)-([0-9]+)$")
 
 

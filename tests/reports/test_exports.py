@@ -71,6 +71,11 @@ def test_reqif_round_trip_keeps_requirements_texts_and_links() -> None:
     for rid, req in expected.items():
         assert requirements[rid]["TEXT"] == req["shall"], rid
         assert requirements[rid]["TITLE"] == req["title"]
+    # a bench-tested requirement carries its method and the record that verifies it
+    assert requirements["REQ-HW-1"]["VERIFICATION"] == "test"
+    assert requirements["REQ-HW-1"]["RECORD"].startswith("Bench fault-injection test HW-TR-01")
+    assert requirements["REQ-DOSE-1"]["VERIFICATION"] == "proof, fuzz"
+    assert requirements["REQ-DOSE-1"]["RECORD"] == ""
     assert values["PROPERTY-P-B"]["TITLE"] == "Cap, \"quoted\", <b>"
     assert values["PROPERTY-P-A"]["TARGET-VERDICTS"] == "cmd:./fw, v2: violated"
     links = sorted((r.source, r.target) for r in content.spec_relations)

@@ -150,4 +150,5 @@ def test_the_report_says_what_each_proof_covers(campaign: Path) -> None:
     assert "basal schedules of up to 48 segments" in html
     assert "Proof obligations every proof rests on" in html
     assert "invariants: proved" in html
-    assert "degraded" not in html.lower()
+    # the evidence is not degraded (the hazard log may well speak of degraded insulin)
+    assert "this evidence is degraded" not in html.lower()

@@ -60,4 +60,4 @@ def test_bad_spec_is_refused_with_file_item_and_problem(case: str, tmp_path: Pat
 def test_builtin_spec_is_valid() -> None:
     result = pumpproof("spec", "validate", timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "58 requirements" in result.stdout
+    assert "72 requirements" in result.stdout

@@ -105,11 +105,11 @@ def run(args: argparse.Namespace) -> ExitCode:
                    "risk before", "risk after"):
         table.add_column(column)
     for hazard in result.hazards:
-        table.add_row(hazard.id, f"S{hazard.severity}",
+        table.add_row(hazard.id, f"S{hazard.severity} {hazard.severity_name}",
                       f"{_per_year(hazard.frequency_before_per_year)} "
                       f"(P{hazard.probability_before})",
                       f"{_per_year(hazard.frequency_after_per_year)} "
-                      f"(P{hazard.probability_after})",
+                      f"(P{hazard.probability_after}{'' if hazard.fault_tree else ', declared'})",
                       hazard.risk_before, hazard.risk_after.upper()
                       if not hazard.acceptable else hazard.risk_after)
     out_console.print(table)

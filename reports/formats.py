@@ -84,8 +84,11 @@ def render_markdown(bundle: BundleDocument) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _per_year(value: Any) -> str:
-    return "—" if value is None else f"{value:.2g}"
+def _level_cell(frequency_per_year: Any, level: Any) -> str:
+    """A frequency with its band, or the declared band of a hazard without a fault tree."""
+    if frequency_per_year is None:
+        return f"— (P{level}, declared, no fault tree)"
+    return f"{frequency_per_year:.2g} (P{level})"
 
 
 def _hazard_lines(hazards: Any) -> list[str]:
@@ -103,15 +106,13 @@ def _hazard_lines(hazards: Any) -> list[str]:
              "risk after | benefit-risk justification |", "|---|---|---|---|---|---|"]
     for h in hazards["hazards"]:
         severity = f"S{h['severity']} {h.get('severity_name') or ''}".rstrip()
-        declared = "" if h.get("fault_tree") else ", declared, no fault tree"
         risk = str(h.get("risk_after", ""))
         text = h.get("benefit_risk_justification")
         justification = (_cell(text) if text else "**missing**" if risk == "alarp" else "—")
         lines.append(f"| {_cell(h['id'])} {_cell(h['hazard'])} | {_cell(severity)} | "
-                     f"{_per_year(h['frequency_before_per_year'])} (P{h['probability_before']}"
-                     f"{declared}) | "
-                     f"{_per_year(h['frequency_after_per_year'])} (P{h['probability_after']}"
-                     f"{declared}) | {risk} | {justification} |")
+                     f"{_level_cell(h['frequency_before_per_year'], h['probability_before'])} | "
+                     f"{_level_cell(h['frequency_after_per_year'], h['probability_after'])} | "
+                     f"{risk} | {justification} |")
     return lines
 
 

@@ -25,7 +25,7 @@ def test_built_in_spec_has_no_unverifiable_requirement_or_dangling_control() -> 
 def test_declared_hazards_say_so() -> None:
     hazards = {h.id: h for h in assess(load_spec(), REQUIREMENTS, None).hazards}
     runaway = hazards["H-RUNAWAY-MOTOR"].to_json()
-    assert runaway["probability_basis"] == "declared" and runaway["p_after"] is None
+    assert runaway["probability_basis"] == "declared" and runaway["frequency_after_per_year"] is None
     assert runaway["severity_name"] == "catastrophic"
     assert runaway["benefit_risk_justification"]
     assert hazards["H-OVER-BOLUS"].probability_basis == "fault_tree"
@@ -36,19 +36,19 @@ def test_a_hazard_computed_alarp_without_justification_is_a_gap(tmp_path: Path) 
     shutil.copytree(default_spec_dir(), spec_dir,
                     ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     path = spec_dir / "hazards.yaml"
-    # declared acceptable (S4 × P1), so the loader asks for no justification; its fault tree
-    # computes P2 from the priors, which is ALARP
-    block = re.compile(r"(  - id: H-OVER-BOLUS\n(?:    .*\n)*?)    probability_after: 2\n"
+    # declared unacceptable (S5 × P3), so the loader asks for no justification; its fault
+    # tree computes P2 from the priors, which is ALARP
+    block = re.compile(r"(  - id: H-DAILY-RESET\n(?:    .*\n)*?)    probability_after: 2\n"
                        r"((?:    .*\n)*?)    benefit_risk_justification: .*\n")
-    text, count = block.subn(r"\g<1>    probability_after: 1\n\g<2>", path.read_text())
+    text, count = block.subn(r"\g<1>    probability_after: 3\n\g<2>", path.read_text())
     assert count == 1
     path.write_text(text)
     result = assess(load_spec(spec_dir), REQUIREMENTS, None)
-    over = next(h for h in result.hazards if h.id == "H-OVER-BOLUS")
-    assert over.declared_probability_after == 1 and over.risk_after == "alarp"
+    daily = next(h for h in result.hazards if h.id == "H-DAILY-RESET")
+    assert daily.declared_probability_after == 3 and daily.risk_after == "alarp"
     found = [g for g in result.gaps if g.kind == "alarp_without_justification"]
-    assert [g.item for g in found] == ["H-OVER-BOLUS"]
+    assert [g.item for g in found] == ["H-DAILY-RESET"]
     assert "from FT-HYPO" in found[0].message
     # the other hazards all carry their justification: no finding for them
-    justified = [h for h in result.hazards if h.id != "H-OVER-BOLUS"]
+    justified = [h for h in result.hazards if h.id != "H-DAILY-RESET"]
     assert alarp_without_justification(justified) == []

@@ -169,9 +169,12 @@ def test_markdown_says_the_verdict_first_and_escapes_what_a_target_said() -> Non
     assert lines[5].startswith("- reference model (design evidence): **violated**")
     # the design's hazards, each frequency with its unit
     assert "| hazard | severity | before (per patient-year) | after (per patient-year) | " \
-           "risk after |" in lines
-    assert "| H-1 | S5 | 0.2 (P5) | 0.0002 (P3) | unacceptable |" in lines
-    assert "| H-2 | S5 | — (P3) | — (P2) | alarp |" in lines
+           "risk after | benefit-risk justification |" in lines
+    assert any(line.startswith("| H-1 ") and "| S5 | 0.2 (P5) | 0.0002 (P3) | unacceptable | — |"
+               in line for line in lines), [line for line in lines if line.startswith("| H-")]
+    assert any(line.startswith("| H-2 ") and "| S5 | — (P3, declared, no fault tree) | "
+               "— (P2, declared, no fault tree) | alarp | **missing** |" in line for line in lines), [
+        line for line in lines if line.startswith("| H-")]
 
 
 def test_a_property_vacuous_on_a_target_is_a_finding_of_that_target() -> None:

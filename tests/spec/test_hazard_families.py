@@ -115,13 +115,16 @@ def test_acceptable_hazard_needs_no_justification(tmp_path: Path) -> None:
     path = spec_dir / "hazards.yaml"
     text = _drop_justification(path.read_text(), "H-UNATTENDED")
     # S4 × P1 is acceptable in the matrix: nothing to justify
-    text = text.replace("    controls: [RC-AUTO-OFF]\n    probability_after: 2\n",
-                        "    controls: [RC-AUTO-OFF]\n    probability_after: 1\n")
+    text = text.replace("    severity: 5\n    probability_before: 3\n    controls: [RC-AUTO-OFF]\n"
+                        "    probability_after: 2\n",
+                        "    severity: 4\n    probability_before: 3\n    controls: [RC-AUTO-OFF]\n"
+                        "    probability_after: 1\n")
     path.write_text(text)
     log = load_spec(spec_dir).hazard_log
     assert log is not None
     hazard = next(h for h in log.hazards if h.id == "H-UNATTENDED")
     assert hazard.benefit_risk_justification is None and hazard.probability_after == 1
+    assert (hazard.severity, log.acceptable(4, 1)) == (4, "acceptable")
 
 
 def test_a_test_only_requirement_needs_its_record(tmp_path: Path) -> None:

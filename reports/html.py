@@ -8,12 +8,17 @@ target goes through Jinja's escaping; charts escape their own texts.
 from __future__ import annotations
 
 import base64
+import re
+from collections.abc import Mapping
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .bundle import BundleDocument
 from .charts import importance_bars, timeline_svg
+from .timelines import request_rows
+from .trace import trace_by_hazard
 from .views import (
     DESIGN,
     findings,
@@ -23,11 +28,49 @@ from .views import (
     scope_text,
     source_parts,
     target_summaries,
-    trace_rows,
     verdict_counts,
 )
 
-__all__ = ["render_html"]
+__all__ = ["diagram_views", "render_html"]
+
+#: Width the page gives a diagram (body max-width less its padding), in CSS px.
+PAGE_PX = 1060
+#: The smallest scale a diagram is shown at: Graphviz's 10 pt labels stay 10 px or more.
+MIN_SCALE = 0.75
+_SIZE = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)pt"[^>]*?\sheight="([0-9.]+)pt"')
+
+
+def _natural_px(svg: str) -> tuple[float, float] | None:
+    """The diagram's natural size in CSS px (Graphviz writes points: 1 pt = 4/3 px)."""
+    match = _SIZE.search(svg)
+    return (float(match[1]) * 4 / 3, float(match[2]) * 4 / 3) if match else None
+
+
+def diagram_views(bundle: BundleDocument) -> dict[str, dict[str, Any]]:
+    """Each fault-tree SVG as the report shows it: embedded (``data``), at a size set by the
+    tree's own size — natural size when it fits the page, shrunk to fit down to
+    :data:`MIN_SCALE`, beyond that at that scale in a horizontally scrolling box — and
+    linked (``href``) to the full-size file when the campaign wrote it beside the report."""
+    written = {a["path"] for a in bundle.get("manifest", [])}
+    out: dict[str, dict[str, Any]] = {}
+    for name, svg in (bundle.get("diagrams") or {}).items():
+        size = _natural_px(svg)
+        view: dict[str, Any] = {"data": base64.b64encode(svg.encode()).decode(),
+                                "href": f"hazards/{name}" if f"hazards/{name}" in written
+                                else None, "width": None, "height": None, "wide": False}
+        if size:
+            scale = max(MIN_SCALE, min(1.0, PAGE_PX / size[0]))
+            view.update(width=round(size[0] * scale), height=round(size[1] * scale),
+                        wide=size[0] * scale > PAGE_PX)
+        out[name] = view
+    return out
+
+
+def _timelines(series: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each counterexample's plot and request table."""
+    return {name: {"svg": Markup(timeline_svg(timeline, f"Timeline of {name}")),
+                   "rows": request_rows(timeline)}
+            for name, timeline in series.items()}
 
 
 def _environment() -> Environment:
@@ -43,15 +86,11 @@ def _environment() -> Environment:
 
 def render_html(bundle: BundleDocument) -> str:
     hazards = bundle.get("hazards")
-    diagrams = {name: base64.b64encode(svg.encode()).decode()
-                for name, svg in (bundle.get("diagrams") or {}).items()}
     bars = {}
     if hazards:
         for tree in hazards["fault_trees"]:
             bars[tree["id"]] = Markup(importance_bars(tree["importance"],
                                                       f"Importance (DIF) in {tree['id']}"))
-    timelines = {name: Markup(timeline_svg(series, f"Timeline of {name}"))
-                 for name, series in (bundle.get("timelines") or {}).items()}
     template = _environment().get_template("report.html.j2")
     return template.render(
         bundle=bundle,
@@ -62,10 +101,10 @@ def render_html(bundle: BundleDocument) -> str:
         design=DESIGN,
         matrices=risk_matrices(bundle),
         findings=findings(bundle),
-        trace=trace_rows(bundle),
+        trace=trace_by_hazard(bundle),
         requirements={r["id"]: r for r in bundle["spec"]["requirements"]},
         hazards=hazards,
-        diagrams=diagrams,
+        diagrams=diagram_views(bundle),
         bars=bars,
-        timelines=timelines,
+        timelines=_timelines(bundle.get("timelines") or {}),
     )

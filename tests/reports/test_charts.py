@@ -32,7 +32,9 @@ def test_the_timeline_is_valid_svg_with_modes_alarms_and_refusals() -> None:
     assert "<script>" not in svg
     fills = [r.get("fill") for r in root.iter(f"{SVG}rect")][1:]
     assert fills == ["#cfe8cf", "#fff0b3", "#f6c6c6"]  # running, suspended, stopped
-    assert len(list(root.iter(f"{SVG}circle"))) == 1  # one alarm marker
+    circles = list(root.iter(f"{SVG}circle"))
+    assert len([c for c in circles if c.get("class") != "point"]) == 1  # one alarm marker
+    assert len([c for c in circles if c.get("class") == "point"]) == 3 + 3 + 2  # a dot a value
     assert "refused: not_running" in svg
     assert "max 100" in svg and "max 200" in svg  # legend maxima of delivered and IOB
     lines = list(root.iter(f"{SVG}polyline"))
@@ -49,6 +51,25 @@ def test_importance_bars_rank_by_dif_and_respect_the_limit() -> None:
     labels = [t.text for t in root.iter(f"{SVG}text") if t.text and not t.text.startswith("DIF")]
     assert labels == ["E5", "E4", "E3"]
     widths = [float(r.get("width", "0")) for r in root.iter(f"{SVG}rect")]
-    assert widths == sorted(widths, reverse=True) and widths[0] == 720 - 330
+    assert widths == sorted(widths, reverse=True) and widths[0] == 300
     escaped = importance_bars(importance, "importance", limit=10)
     assert "<script>" not in escaped and "&lt;script&gt;" in escaped
+
+
+def test_a_one_step_timeline_draws_its_values_in_the_middle() -> None:
+    root = ET.fromstring(timeline_svg({"points": [_point(1, glucose_mg_dL=90)]}, "one step"))
+    dots = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "point"]
+    assert len(dots) == 3  # delivered, IOB and glucose: visible without a line
+    assert {float(c.get("cx", "0")) for c in dots} == {360.0}  # the middle of the plot
+
+
+def test_importance_labels_have_room_for_the_longest_name_and_the_figures() -> None:
+    long_name = "BE-RC-DELIVERY-AVAILABLE-AND-MORE"
+    svg = importance_bars({long_name: {"dif": 1.0, "raw": 20.0}, "E": {"dif": 0.5, "raw": 2}},
+                          "importance")
+    root = ET.fromstring(svg)
+    width = float(root.get("width", "0"))
+    bars = list(root.iter(f"{SVG}rect"))
+    assert float(bars[0].get("x", "0")) >= len(long_name) * 6.5  # the name column fits it
+    figures = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("DIF")]
+    assert all(float(t.get("x", "0")) + 150 <= width for t in figures)  # figures not clipped

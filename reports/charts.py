@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["importance_bars", "timeline_svg"]
+__all__ = ["importance_bars", "not_plotted", "timeline_svg"]
 
 _W, _H, _PAD = 720, 276, 40
 _CHAR_PX = 7.0  # width of a character at font-size 11, generous (ids are upper case)
@@ -37,6 +37,20 @@ def _dots(values: Sequence[float | None], top: float, height: float, scale: floa
     return [f'<circle class="point" cx="{_x(i, len(values)):.1f}" '
             f'cy="{_y(v, top, height, scale):.1f}" r="2.5" fill="{color}"/>'
             for i, v in enumerate(values) if v is not None]
+
+
+def not_plotted(timeline: Mapping[str, Any]) -> str | None:
+    """Why a timeline is not worth a plot (``None`` when it is): no request, a single
+    step (one dot per series says less than the table), or nothing but zeros."""
+    points = timeline.get("points", [])
+    if not points:
+        return "the counterexample has no pump request"
+    if len(points) == 1:
+        return "a one-step counterexample"
+    values = [p[k] for p in points for k in ("delivered_mU", "iob_mU", "glucose_mg_dL")]
+    if not any(values) and all(p["mode"] == points[0]["mode"] for p in points):
+        return "no insulin delivered or on board, no glucose reading and no mode change"
+    return None
 
 
 def timeline_svg(timeline: Mapping[str, Any], title: str) -> str:

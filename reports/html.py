@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .bundle import BundleDocument
-from .charts import importance_bars, timeline_svg
+from .charts import importance_bars, not_plotted, timeline_svg
 from .timelines import request_rows
 from .trace import trace_by_hazard
 from .views import (
@@ -67,10 +67,14 @@ def diagram_views(bundle: BundleDocument) -> dict[str, dict[str, Any]]:
 
 
 def _timelines(series: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each counterexample's plot and request table."""
-    return {name: {"svg": Markup(timeline_svg(timeline, f"Timeline of {name}")),
-                   "rows": request_rows(timeline)}
-            for name, timeline in series.items()}
+    """Each counterexample's request table, and its plot when a plot can show something."""
+    out = {}
+    for name, timeline in series.items():
+        why_not = not_plotted(timeline)
+        out[name] = {"svg": None if why_not else Markup(timeline_svg(timeline,
+                                                                     f"Timeline of {name}")),
+                     "why_not": why_not, "rows": request_rows(timeline)}
+    return out
 
 
 def _environment() -> Environment:

@@ -73,3 +73,14 @@ def test_importance_labels_have_room_for_the_longest_name_and_the_figures() -> N
     assert float(bars[0].get("x", "0")) >= len(long_name) * 6.5  # the name column fits it
     figures = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("DIF")]
     assert all(float(t.get("x", "0")) + 150 <= width for t in figures)  # figures not clipped
+
+
+def test_a_timeline_is_not_plotted_when_a_plot_would_show_nothing() -> None:
+    from pumpproof.reports.charts import not_plotted
+
+    flat = [_point(0), _point(0)]  # delivered and IOB 0 at t = 0, no glucose, no mode change
+    assert not_plotted({"points": []}) == "the counterexample has no pump request"
+    assert not_plotted({"points": [_point(1)]}) == "a one-step counterexample"
+    assert not_plotted({"points": flat}) is not None
+    assert not_plotted({"points": [_point(0), _point(0, mode="stopped")]}) is None
+    assert not_plotted({"points": [_point(0), _point(1)]}) is None

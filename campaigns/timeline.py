@@ -41,8 +41,8 @@ def _configured(spec: Spec, trace: Sequence[Any]) -> tuple[ReferencePump, dict[s
 
 
 def _judge(monitor: TraceMonitor, line: int, message: Any, answer: Any) -> str:
-    """The property's judgement of one step: ``violated: why``, ``triggered``, ``ok``, or
-    ``after the violation`` once it has failed (a monitor judges the first failure)."""
+    """The property's judgement of one step: ``violated: why``, ``triggered, ok``, ``ok``,
+    or ``after the violation`` once it has failed (a monitor judges the first failure)."""
     run = monitor.monitor.runs[0]
     if run.violation_at is not None:
         return "after the violation"
@@ -50,8 +50,6 @@ def _judge(monitor: TraceMonitor, line: int, message: Any, answer: Any) -> str:
     monitor.feed(line, message, answer)
     if run.violation_at is not None:
         return f"violated: {run.explanation}" if run.explanation else "violated"
-    if request_from_json(message, monitor.params) is None:
-        return "not judged (not a pump request)"
     return "triggered, ok" if run.triggers > triggers else "ok"
 
 

@@ -3,10 +3,12 @@
 One group per hazard, so that an auditor reads a hazard's name once and its causes →
 controls → requirements → properties → evidence under it, instead of the name repeated
 on every row of :func:`~.views.trace_rows` (which this module only regroups: one source
-of the links). A group with a problem (a violated or inconclusive property, one a target
-never exercised, an unacceptable residual risk, on the model or on any target) is marked
-``open`` so the report shows it unfolded. A requirement without a property is verified
-otherwise (review, inspection): it is listed, and ranks after every verdict.
+of the links). A group with a problem (a violated or inconclusive property, or an
+unacceptable residual risk, on the model or on any target) is marked ``open`` so the report
+shows it unfolded. A property a target never exercised is counted but does not open its
+group alone: the model's own contracts are never exercised on any build, and a target
+failure is a finding of its own. A requirement without a property is verified otherwise
+(review, inspection): it is listed, and ranks after every verdict.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ __all__ = ["EVIDENCE_ORDER", "PROBLEMS", "trace_by_hazard"]
 #: Every evidence a trace cell can show, worst first; "no property" is no verdict at all.
 EVIDENCE_ORDER = (*VERDICTS[:2], "not exercised", *VERDICTS[2:], "no property")
 #: The evidence that opens a hazard's group (as does an unacceptable residual risk).
-PROBLEMS = frozenset({"violated", "unknown", "not exercised"})
+PROBLEMS = frozenset({"violated", "unknown"})
 
 
 def _rank(evidence: str) -> int:
@@ -66,10 +68,11 @@ def trace_by_hazard(bundle: BundleDocument) -> list[dict[str, Any]]:
         evidence += [v for row in mine for v in row.get("targets", [])]
         counts = Counter(evidence)
         worst = min(counts, key=_rank) if counts else "no property"
-        target_risk = [{"description": description,
+        target_risk = [{"number": number, "description": description,
                         "risk_after": risks[hazard["id"]]["risk_after"],
                         "acceptable": risks[hazard["id"]]["acceptable"]}
-                       for description, risks in zip(descriptions, on_targets, strict=True)
+                       for number, (description, risks)
+                       in enumerate(zip(descriptions, on_targets, strict=True), start=1)
                        if hazard["id"] in risks]
         unacceptable = not hazard["acceptable"] or any(not t["acceptable"] for t in target_risk)
         groups.append({

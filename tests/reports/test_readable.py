@@ -42,7 +42,8 @@ def test_a_group_opens_for_an_unacceptable_risk_on_a_target_and_says_so() -> Non
     groups = {g["hazard"]["id"]: g for g in trace_by_hazard(bundle)}
     assert groups["H-2"]["open"]  # acceptable on the model, unacceptable on the build
     assert groups["H-2"]["target_risk"] == [
-        {"description": "cmd:./fw", "risk_after": "unacceptable", "acceptable": False}]
+        {"number": 1, "description": "cmd:./fw", "risk_after": "unacceptable",
+         "acceptable": False}]
     assert groups["H-1"]["target_risk"] == []  # the build's assessment has no H-1
 
 

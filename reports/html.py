@@ -1,8 +1,10 @@
 """The HTML report: one self-contained file rendered with Jinja2, autoescape on.
 
 Inline CSS and SVG, no JavaScript and no network; fault-tree diagrams are embedded as
-``data:`` images (an SVG image cannot run scripts). Every string from the spec or a
-target goes through Jinja's escaping; charts escape their own texts.
+``data:`` images (an SVG image cannot run scripts), sized by the tree and linked to the
+full-size SVG that ``run`` writes beside the report; what is long is folded in
+``<details>``. Every string from the spec or a target goes through Jinja's escaping;
+charts escape their own texts.
 """
 
 from __future__ import annotations

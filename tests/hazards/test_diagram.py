@@ -36,9 +36,10 @@ def test_dot_has_one_node_per_element_with_its_shape() -> None:
     assert '"G-AND" [shape=house' in dot
     assert '"G-2OF3" [shape=hexagon' in dot and "[2/3]" in dot
     assert '"G-NOT" [shape=invtriangle' in dot and "[NOT]" in dot
-    assert '"BE-RC" [shape=doublecircle' in dot and '"BE-A" [shape=circle' in dot
+    assert '"BE-RC" [shape=ellipse, peripheries=2' in dot
+    assert '"BE-A" [shape=ellipse, peripheries=1' in dot
     assert "f = 2 /yr" in dot and "p = 1e-05 /demand" in dot and "p = 0.25 /demand" in dot
-    assert '"BE-A" [shape=circle, style=filled, fillcolor="#ffffff", penwidth=2.5' in dot
+    assert '"BE-A" [shape=ellipse, peripheries=1, style=filled, fillcolor="#ffffff", penwidth=2.5' in dot
     assert dot.count(" -> ") == 2 + 2 + 3 + 1
 
 
@@ -51,6 +52,14 @@ def test_labels_are_escaped_for_dot() -> None:
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by .ci/run")
+def test_long_labels_are_wrapped_and_ids_never_split() -> None:
+    tree = _tree().model_copy(deep=True)
+    tree.basic_events["BE-A"] = tree.basic_events["BE-A"].model_copy(
+        update={"label": "Reservoir reaches empty during use and nobody notices in time"})
+    dot = fault_tree_dot(tree, {})
+    assert "BE-A\\nReservoir reaches empty\\nduring use and nobody\\nnotices in time" in dot
+
+
 def test_render_svg_with_graphviz() -> None:
     assert graphviz_available()
     svg = render_svg(fault_tree_dot(_tree(), {"BE-A": 0.001}))

@@ -8,10 +8,14 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pumpproof.campaigns.timeline import timeline
+from pumpproof.properties.api import Check, Context, Property, StepView, and_, is_kind, not_
 from pumpproof.reports import render_html
+from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
 
 # Every test here reads the campaign of conftest.py: a real `pumpproof run` (a minute or two).
@@ -152,3 +156,118 @@ def test_the_report_says_what_each_proof_covers(campaign: Path) -> None:
     assert "invariants: proved" in html
     # the evidence is not degraded (the hazard log may well speak of degraded insulin)
     assert "this evidence is degraded" not in html.lower()
+
+
+class _TooStrict(Property):
+    """A property the reference model violates in one step (a bolus over 1000 mU)."""
+
+    id = "P-TEST-SMALL-BOLUS"
+    title = "No bolus over 1000 mU is accepted (too strict, on purpose)"
+    requirements = ("REQ-DOSE-1",)
+    trigger = "bolus requests over 1000 mU"
+
+    def update(self, ctx: Context, memory: tuple[Any, ...], view: StepView) -> Check:
+        big = and_(is_kind(view, "bolus"), view.request.amount_mU > 1000)
+        return Check(memory, not_(and_(big, view.after.accepted)), big)
+
+
+ONE_STEP = [{"op": "event", "event": {"kind": "bolus", "id": "b1", "amount_mU": 2000,
+                                      "source": "user"}}]
+LONGER = [{"op": "event", "event": {"kind": "cgm", "glucose_mg_dL": 150}},
+          {"op": "tick"}, {"op": "tick"}, *ONE_STEP, {"op": "tick"}, {"op": "tick"}]
+
+
+def _with_counterexamples(campaign: Path) -> dict[str, Any]:
+    """The campaign's bundle with a violated property whose two counterexamples (one step,
+    and six) were replayed and judged by the real timeline code, as ``run`` does."""
+    bundle = json.loads((campaign / "bundle.json").read_text())
+    spec = load_spec()
+    results = []
+    for method, trace in (("bmc", ONE_STEP), ("fuzz", LONGER)):
+        name = f"counterexamples/{_TooStrict.id}.{method}.jsonl"
+        bundle["timelines"][name] = timeline(spec, trace, _TooStrict())
+        results.append({"method": method, "verdict": "violated", "triggers": 1,
+                        "counterexample": name, "detail": "violated"})
+    bundle["evidence"]["properties"].append({
+        "id": _TooStrict.id, "title": _TooStrict.title, "requirements": ["REQ-DOSE-1"],
+        "trigger": _TooStrict.trigger, "triggers": 1, "verdict": "violated",
+        "vacuous": False, "results": results})
+    return bundle
+
+
+def _first_row_with(image: Any, colour: tuple[int, int, int]) -> int | None:
+    """The first row (every 4th) of ``image`` that has a pixel of ``colour``."""
+    pixels = image.load()
+    for y in range(0, image.height, 4):
+        if any(pixels[x, y] == colour for x in range(0, image.width, 2)):
+            return y
+    return None
+
+
+def _content_height(png: Path) -> int:
+    """The last row of the screenshot that is not white: the page's height in CSS px."""
+    from PIL import Image, ImageOps
+
+    image = ImageOps.invert(Image.open(png).convert("L"))
+    box = image.point(lambda v: 255 if v > 8 else 0).getbbox()
+    assert box is not None
+    return int(box[3])
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by .ci/run")
+def test_an_auditor_can_read_the_report(campaign: Path, tmp_path: Path) -> None:
+    """Grouped trace, diagrams sized and linked, a request table under every timeline, a
+    page of bounded height, and printing that opens every group; with screenshots."""
+    copy = tmp_path / "out"
+    shutil.copytree(campaign, copy)
+    bundle = _with_counterexamples(campaign)
+    page = copy / "report.html"
+    html = render_html(bundle)
+    page.write_text(html)
+    hazards = [h["id"] for h in bundle["hazards"]["hazards"]]
+    assert re.findall(r'<details class="hazard-trace" id="trace-([^"]+)"', html) == hazards
+    figures = re.findall(r'<figure class="timeline".*?</figure>', html, re.S)
+    assert len(figures) == 2  # one per counterexample
+    for figure in figures:
+        assert '<table class="requests"' in figure and 'class="violation"' in figure
+    one_step, longer = figures
+    assert "Not plotted: a one-step counterexample" in one_step and "<svg" not in one_step
+    assert one_step.count("<tr") == 2 and "bolus amount_mU=2000" in one_step  # header + 1
+    assert "<svg" in longer and longer.count("<tr") == 1 + len(LONGER)
+    links = re.findall(r'<div class="diagram[^"]*"><a href="([^"]+)"', html)
+    assert len(links) == len(bundle["hazards"]["fault_trees"])
+    assert all((copy / link).is_file() for link in links)  # each opens the full-size SVG
+
+    from PIL import Image
+
+    shots = {"top": (page, "1400,2400"), "tall": (page, "1400,20000"),
+             "reference": (campaign / "report.html", "1400,20000")}
+    for name, (source, size) in shots.items():
+        result = chromium(source, tmp_path, f"--screenshot={tmp_path / name}.png",
+                          f"--window-size={size}", "--hide-scrollbars")
+        assert result.returncode == 0, result.stderr[-2000:]
+    top = Image.open(tmp_path / "top.png").convert("RGB")
+    inked = sum(n for n, rgb in top.getcolors(maxcolors=1 << 20) or [] if sum(rgb) < 720)
+    assert inked > 0.03 * top.width * top.height
+    # the built-in reference run, as `run` wrote it: 12 194 px on the development machine,
+    # 39 680 px before the trace, properties, requirements and references were folded
+    height = _content_height(tmp_path / "reference.png")
+    assert 3000 < height < 15000, height
+    tall = Image.open(tmp_path / "tall.png").convert("RGB")
+    for name, colour in (("timeline", (31, 119, 180)), ("diagram", (232, 238, 247))):
+        row = _first_row_with(tall, colour)  # the delivered-insulin line; a gate's fill
+        assert row is not None, f"no {name} drawn"
+        crop = tall.crop((0, max(row - 300, 0), 1400, row + 900))
+        crop.save(tmp_path / f"{name}.png")
+        non_white = sum(n for n, rgb in crop.getcolors(maxcolors=1 << 20) or [] if sum(rgb) < 720)
+        assert non_white > 0.02 * crop.width * crop.height
+
+    pdfs = []
+    for name, text in (("print", html), ("closed", html.replace("::details-content", "::x"))):
+        source = copy / f"{name}.html"
+        source.write_text(text)
+        pdf = tmp_path / f"{name}.pdf"
+        result = chromium(source, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+        assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+        pdfs.append(len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())))
+    assert pdfs[0] > pdfs[1] + 5, pdfs  # printing shows the content of the closed groups

@@ -39,7 +39,8 @@ def test_dot_has_one_node_per_element_with_its_shape() -> None:
     assert '"BE-RC" [shape=ellipse, peripheries=2' in dot
     assert '"BE-A" [shape=ellipse, peripheries=1' in dot
     assert "f = 2 /yr" in dot and "p = 1e-05 /demand" in dot and "p = 0.25 /demand" in dot
-    assert '"BE-A" [shape=ellipse, peripheries=1, style=filled, fillcolor="#ffffff", penwidth=2.5' in dot
+    assert ('"BE-A" [shape=ellipse, peripheries=1, style=filled, fillcolor="#ffffff", '
+            'penwidth=2.5') in dot
     assert dot.count(" -> ") == 2 + 2 + 3 + 1
 
 

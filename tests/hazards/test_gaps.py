@@ -25,7 +25,8 @@ def test_built_in_spec_has_no_unverifiable_requirement_or_dangling_control() -> 
 def test_declared_hazards_say_so() -> None:
     hazards = {h.id: h for h in assess(load_spec(), REQUIREMENTS, None).hazards}
     runaway = hazards["H-RUNAWAY-MOTOR"].to_json()
-    assert runaway["probability_basis"] == "declared" and runaway["frequency_after_per_year"] is None
+    assert runaway["probability_basis"] == "declared"
+    assert runaway["frequency_after_per_year"] is None
     assert runaway["severity_name"] == "catastrophic"
     assert runaway["benefit_risk_justification"]
     assert hazards["H-OVER-BOLUS"].probability_basis == "fault_tree"

@@ -51,10 +51,11 @@ def test_the_html_trace_has_one_details_per_hazard_and_no_repeated_hazard_cells(
     bundle = _bundle()
     bundle["hazards"].update({"fault_trees": [], "gaps": []})
     for control in bundle["hazards"]["controls"]:
-        control.update({"p": 0.001, "basis": "prior", "properties": []})
+        control.update({"p_fail_per_demand": 0.001, "basis": "prior", "properties": []})
     for hazard in bundle["hazards"]["hazards"]:
         hazard.update({"harm": "harm", "risk_after": "alarp", "fault_tree": None, "gate": None,
-                       "p_before": None, "p_after": None, "probability_before": 3,
+                       "frequency_before_per_year": None, "frequency_after_per_year": None,
+                       "probability_before": 3,
                        "risk_before": "alarp"})
     bundle.update({"tool": {"version": "0", "dependencies": {}}, "profile": "ci", "seed": 0,
                    "manifest": [], "diagrams": {}, "timelines": {}, "targets": [],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,8 +11,8 @@ import pytest
 
 from pumpproof.properties.catalogue import observer_properties
 from tests.fixtures.cli import pumpproof
+from tests.fixtures.firmware import FIRMWARE, toolchain_missing
 
-FIRMWARE = Path(__file__).resolve().parents[2] / "examples" / "firmware_c"
 PLANTED = {
     "off_by_one_max_bolus": "P-DOSE-MAX-BOLUS",
     "daily_total_midnight_reset": "P-DOSE-DAILY-TOTAL",
@@ -30,19 +29,7 @@ SENTENCES = {
     "alarm_clears_on_ack": "stopping alarm occlusion cleared at minute",
 }
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None or shutil.which("gcc") is None,
-                                reason="needs make and gcc")
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("firmware") / "firmware_c"
-    shutil.copytree(FIRMWARE, work, ignore=shutil.ignore_patterns("build"))
-    for command in (["make"], ["make", "all-bugs"]):
-        result = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300,
-                                check=False)
-        assert result.returncode == 0, result.stderr
-    return work / "build"
+pytestmark = pytest.mark.skipif(toolchain_missing() is not None, reason="needs make and gcc")
 
 
 def check(binary: Path, out: Path) -> tuple[int, dict[str, object]]:
@@ -58,16 +45,16 @@ def check_output(binary: Path, out: Path) -> tuple[int, dict[str, object], str]:
 
 
 @pytest.mark.slow
-def test_correct_build_passes_the_gate(builds: Path, tmp_path: Path) -> None:
-    code, evidence = check(builds / "pump_host", tmp_path)
+def test_correct_build_passes_the_gate(firmware: Path, tmp_path: Path) -> None:
+    code, evidence = check(firmware / "pump_host", tmp_path)
     assert code == 0, evidence["summary"]
     assert evidence["target"]["failure"] is None
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(PLANTED))
-def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path) -> None:
-    code, evidence, stdout = check_output(builds / f"pump_host_{bug}", tmp_path)
+def test_every_planted_bug_fails_the_gate(bug: str, firmware: Path, tmp_path: Path) -> None:
+    code, evidence, stdout = check_output(firmware / f"pump_host_{bug}", tmp_path)
     assert code == 1
     violated = {p["id"] for p in evidence["properties"] if p["verdict"] == "violated"}
     expected = PLANTED[bug]
@@ -129,7 +116,7 @@ def test_malformed_input_under_address_and_undefined_sanitizers(tmp_path: Path) 
     assert len(run.stdout.decode().splitlines()) == len(lines)  # one answer per request
 
 
-def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
+def test_follows_settled_resume_and_battery_rules(firmware: Path) -> None:
     """S9 (was D1): an automated resume of a running pump is accepted with no effect, CGM or
     not, and checks the CGM value only while suspended. S10 (was D2): battery_low is listed
     while the battery is low or depleted, until battery_replaced."""
@@ -143,7 +130,7 @@ def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
              event("suspend", source="user"), event("resume", source="auto"),
              event("fault", fault="battery_depleted"), event("fault", fault="battery_replaced"),
              '{"op":"quit"}']
-    run = subprocess.run([str(builds / "pump_host")], input="\n".join(lines) + "\n",
+    run = subprocess.run([str(firmware / "pump_host")], input="\n".join(lines) + "\n",
                          capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     answers = [json.loads(line) for line in run.stdout.splitlines()]
@@ -157,7 +144,7 @@ def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
 
 @pytest.mark.slow
 def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exit_code(
-        builds: Path, tmp_path: Path) -> None:
+        firmware: Path, tmp_path: Path) -> None:
     """`run --target` judges each build on its own evidence: the occlusion bug leads the
     report (headline, the build's risk-matrix row, exit 1), and a target answering garbage
     leaves its properties unknown ("not exercised: target failure"), JUnit errors, not a pass."""
@@ -169,7 +156,7 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
     from tests.reports.test_reports import CHROMIUM, chromium
 
     out = tmp_path / "out"
-    buggy = f"cmd:{builds / 'pump_host_occlusion_wrong_compare'} --json"
+    buggy = f"cmd:{firmware / 'pump_host_occlusion_wrong_compare'} --json"
     garbage = f"cmd:{sys.executable} {garbage_pump.__file__}"
     result = pumpproof("run", "--target", buggy, "--target", garbage, "--budget", "10",
                        "--out", str(out), timeout=1500)

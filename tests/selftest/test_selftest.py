@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pumpproof.properties.catalogue import all_properties
+from pumpproof.selftest.mutants import MUTANTS
 from tests.fixtures.cli import pumpproof
 
 
@@ -19,6 +22,26 @@ def test_selftest_kills_every_mutant() -> None:
     assert summary["killed"] == summary["mutants"], result.stdout
     assert summary["properties_covered"] == len(all_properties())
     assert result.returncode == 0
+
+
+@pytest.mark.slow
+def test_run_selftest_bundles_the_real_selftest_per_property(tmp_path: Path) -> None:
+    """``run --selftest`` on the built-in model runs every real mutant (``run`` has no
+    ``--property`` to narrow it) and bundles, per property, the mutants the selftest killed."""
+    out = tmp_path / "out"
+    result = pumpproof("run", "--selftest", "--out", str(out), timeout=1800)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "stage 2/3: selftest: every mutant against its property" in result.stderr
+    validation = json.loads((out / "bundle.json").read_text())["tool_validation"]
+    written = Counter(m.property_id for m in MUTANTS)
+    assert validation["source"] == "run --selftest"
+    assert validation["mutants"] == validation["killed"] == len(MUTANTS)
+    assert validation["per_property"] == {prop_id: {"mutants": n, "killed": n}
+                                          for prop_id, n in sorted(written.items())}
+    assert set(validation["per_property"]) == {p.id for p in all_properties()}
+    markdown = (out / "report.md").read_text()
+    assert f"- tool validation: {len(MUTANTS)} of {len(MUTANTS)} mutants killed " \
+           "(run --selftest)" in markdown
 
 
 def test_contract_mutants_keep_the_original_contracts() -> None:

@@ -12,6 +12,7 @@ import pytest
 from pumpproof.properties.catalogue import observer_properties
 from tests.fixtures.cli import pumpproof
 from tests.fixtures.firmware import FIRMWARE, toolchain_missing
+from tests.fixtures.gate import GATE_RUN, GateRun
 
 PLANTED = {
     "off_by_one_max_bolus": "P-DOSE-MAX-BOLUS",
@@ -143,23 +144,20 @@ def test_follows_settled_resume_and_battery_rules(firmware: Path) -> None:
 
 
 @pytest.mark.slow
+@GATE_RUN
 def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exit_code(
-        firmware: Path, tmp_path: Path) -> None:
+        gate_run: GateRun, tmp_path: Path) -> None:
     """`run --target` judges each build on its own evidence: the occlusion bug leads the
     report (headline, the build's risk-matrix row, exit 1), and a target answering garbage
-    leaves its properties unknown ("not exercised: target failure"), JUnit errors, not a pass."""
+    leaves its properties unknown ("not exercised: target failure"), JUnit errors, not a pass.
+    (The shared run also checks a third target and a controller, see tests/conftest.py.)"""
     import re
-    import sys
     import xml.etree.ElementTree as ET
 
-    from tests.fixtures import garbage_pump
     from tests.reports.test_reports import CHROMIUM, chromium
 
-    out = tmp_path / "out"
-    buggy = f"cmd:{firmware / 'pump_host_occlusion_wrong_compare'} --json"
-    garbage = f"cmd:{sys.executable} {garbage_pump.__file__}"
-    result = pumpproof("run", "--target", buggy, "--target", garbage, "--budget", "10",
-                       "--out", str(out), timeout=1500)
+    result, out = gate_run.result, gate_run.out
+    buggy, garbage = gate_run.buggy, gate_run.garbage
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     # console: one line per target, the residual risk of each build, the verdict last
@@ -176,12 +174,12 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
                                "answer is not JSON") for line in lines), lines
     assert (f"residual risk on {buggy}: UNACCEPTABLE H-OCCLUSION (RC-OCCLUSION violated p=1)"
             in lines)
-    assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 2 target(s))"
+    assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 3 target(s))"
 
     bundle = json.loads((out / "bundle.json").read_text())
     assert bundle["evidence"]["verdict"] in ("proved", "passed")  # the design is fine …
     assert bundle["verdict"] == "violated"  # … the build is not
-    first, second = bundle["targets"]
+    first, second, _ = bundle["targets"]
     assert first["verdict"] == "violated" and second["verdict"] == "violated"
     control = {c["id"]: c for c in first["hazards"]["controls"]}["RC-OCCLUSION"]
     assert control["verdict"] == "violated" and control["p"] == 1.0
@@ -205,7 +203,7 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
         assert dom.returncode == 0, dom.stderr[-2000:]
         headline = re.search(r'<p class="headline">(.*?)</p>', dom.stdout, re.S)
         assert headline and re.sub(r"<[^>]+>", "", headline.group(1)).startswith(
-            "Overall verdict: VIOLATED — the worst of 2 checked target(s)")
+            "Overall verdict: VIOLATED — the worst of 3 checked target(s)")
         assert "Overall verification verdict: PASSED" not in dom.stdout
         assert "&lt;b&gt;&amp;amp; ready&lt;/b&gt;" in dom.stdout  # what the target said, as text
     again = tmp_path / "again.html"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from pumpproof.properties.catalogue import all_properties
 from pumpproof.selftest.mutants import MUTANTS
 from tests.fixtures.cli import pumpproof
+from tests.fixtures.gate import GATE_RUN, GateRun
 
 
 @pytest.mark.slow
@@ -25,13 +25,14 @@ def test_selftest_kills_every_mutant() -> None:
 
 
 @pytest.mark.slow
-def test_run_selftest_bundles_the_real_selftest_per_property(tmp_path: Path) -> None:
+@GATE_RUN
+def test_run_selftest_bundles_the_real_selftest_per_property(gate_run: GateRun) -> None:
     """``run --selftest`` on the built-in model runs every real mutant (``run`` has no
-    ``--property`` to narrow it) and bundles, per property, the mutants the selftest killed."""
-    out = tmp_path / "out"
-    result = pumpproof("run", "--selftest", "--out", str(out), timeout=1800)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "stage 2/3: selftest: every mutant against its property" in result.stderr
+    ``--property`` to narrow it) and bundles, per property, the mutants the selftest killed
+    (the shared run of tests/conftest.py, which also checks targets: it exits 1 for them)."""
+    result, out = gate_run.result, gate_run.out
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "stage 6/7: selftest: every mutant against its property" in result.stderr.splitlines()
     validation = json.loads((out / "bundle.json").read_text())["tool_validation"]
     written = Counter(m.property_id for m in MUTANTS)
     assert validation["source"] == "run --selftest"

@@ -1,9 +1,11 @@
-"""Fixtures shared across test folders.
+"""Fixtures shared across test folders, and how pytest-xdist schedules their readers.
 
-A session fixture is made once per xdist worker: the tests that read one share an
-``xdist_group`` (``--dist loadgroup`` in ``pyproject.toml``; ``GATE_RUN`` for ``gate_run``)
-so that one worker makes it, unless the fixture shares its work between workers itself
-(``firmware``).
+A session fixture is made once per xdist worker. So the tests that read one of the shared
+end-to-end runs are sent to one worker as a unit (``SHARED_RUN_READERS``, by the start of
+their test id; the largest units start first), and that worker makes the run once. The
+C example's builds (``firmware``) are shared between workers through a file lock instead.
+(``xdist_group`` marks with ``--dist loadgroup`` would say the same, but pytest-xdist 3.8
+renames test ids through an attribute that pytest 9 no longer reads, so they group nothing.)
 """
 
 from __future__ import annotations
@@ -11,13 +13,37 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.fixtures import garbage_pump
 from tests.fixtures.cli import pumpproof
 from tests.fixtures.firmware import ROOT, build_all, toolchain_missing
 from tests.fixtures.gate import OFF_BY_ONE, GateRun
+
+#: Test ids (or their start) → the shared run they read: each group runs on one worker.
+SHARED_RUN_READERS = {
+    "tests/reports/test_reports.py::": "campaign",  # tests/reports/conftest.py
+    "tests/commands/test_firmware_c.py::test_a_planted_bug_and_a_garbage_target": "gate_run",
+    "tests/commands/test_findings.py::test_run_prints_the_findings_of_each_target": "gate_run",
+    "tests/selftest/test_selftest.py::test_run_selftest_bundles_the_real_selftest": "gate_run",
+}
+
+
+class _SharedRunScheduling(LoadScopeScheduling):
+    """``--dist load``, except that the readers of one shared run form one unit."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return next((group for start, group in SHARED_RUN_READERS.items()
+                     if nodeid.startswith(start)), nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """The scheduler for ``-n N`` (whose default mode is ``load``); other modes as asked."""
+    return _SharedRunScheduling(config, log) if config.getvalue("dist") == "load" else None
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pumpproof.commands._findings import print_findings
 from pumpproof.properties.catalogue import observer_properties
 from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
-from tests.fixtures.gate import GATE_RUN, GateRun
+from tests.fixtures.gate import GateRun
 
 ROOT = Path(__file__).resolve().parents[2]
 OFF_BY_ONE = "py:tests.fixtures.off_by_one:make"
@@ -99,7 +99,6 @@ def test_a_finding_that_does_not_replay_says_why() -> None:
 
 
 @pytest.mark.slow
-@GATE_RUN
 def test_run_prints_the_findings_of_each_target(gate_run: GateRun) -> None:
     """A target and an AID controller in one run: both in the output, the bundle and the
     reports (the shared run's third target and its controller, see tests/conftest.py)."""

@@ -12,7 +12,7 @@ import pytest
 from pumpproof.properties.catalogue import observer_properties
 from tests.fixtures.cli import pumpproof
 from tests.fixtures.firmware import FIRMWARE, toolchain_missing
-from tests.fixtures.gate import GATE_RUN, GateRun
+from tests.fixtures.gate import GateRun
 
 PLANTED = {
     "off_by_one_max_bolus": "P-DOSE-MAX-BOLUS",
@@ -144,7 +144,6 @@ def test_follows_settled_resume_and_battery_rules(firmware: Path) -> None:
 
 
 @pytest.mark.slow
-@GATE_RUN
 def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exit_code(
         gate_run: GateRun, tmp_path: Path) -> None:
     """`run --target` judges each build on its own evidence: the occlusion bug leads the

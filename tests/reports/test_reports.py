@@ -15,8 +15,8 @@ from pumpproof.reports import render_html
 from tests.fixtures.cli import pumpproof
 
 # Every test here reads the campaign of conftest.py: a real `pumpproof run` (a minute or two),
-# made once: the group keeps these tests on one xdist worker (--dist loadgroup).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("campaign")]
+# made once: tests/conftest.py sends these tests to one xdist worker.
+pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

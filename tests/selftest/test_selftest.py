@@ -11,7 +11,7 @@ import pytest
 from pumpproof.properties.catalogue import all_properties
 from pumpproof.selftest.mutants import MUTANTS
 from tests.fixtures.cli import pumpproof
-from tests.fixtures.gate import GATE_RUN, GateRun
+from tests.fixtures.gate import GateRun
 
 
 @pytest.mark.slow
@@ -25,7 +25,6 @@ def test_selftest_kills_every_mutant() -> None:
 
 
 @pytest.mark.slow
-@GATE_RUN
 def test_run_selftest_bundles_the_real_selftest_per_property(gate_run: GateRun) -> None:
     """``run --selftest`` on the built-in model runs every real mutant (``run`` has no
     ``--property`` to narrow it) and bundles, per property, the mutants the selftest killed

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,6 +45,7 @@ from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
 from .evidence import evidence_json
+from .fanout import fan_out
 from .verify import fuzz_result
 
 __all__ = ["Baseline", "CheckOptions", "CheckResult", "baseline_json", "compare_baseline",
@@ -129,25 +129,6 @@ def _round(args: _Job) -> FuzzOutcome:
     )
 
 
-def _on_dask(address: str, jobs: list[_Job]) -> list[FuzzOutcome]:
-    """The same rounds on a Dask cluster; results come back in job order."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise UsageError("--dask needs the 'distributed' package (pip install "
-                         "'pumpproof[dask]')") from None
-    try:
-        client = Client(address, timeout=30)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    try:
-        futures = client.map(_round, jobs, pure=False)
-        results: list[FuzzOutcome] = client.gather(futures)  # type: ignore[no-untyped-call]
-        return results
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
-
-
 def _shorter(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
     if a is None:
         return b
@@ -222,13 +203,7 @@ def run_check(
         ]
         if progress:
             progress(f"round {round_index + 1}/{rounds_planned} on {workers} worker(s)")
-        if options.dask_address:
-            outcomes.extend(_on_dask(options.dask_address, jobs))
-        elif workers == 1:
-            outcomes.extend(_round(job) for job in jobs)
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                outcomes.extend(pool.map(_round, jobs))
+        outcomes.extend(fan_out(_round, jobs, workers, options.dask_address))
         rounds += 1
         if any(o.target_failure for o in outcomes):
             break

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +32,8 @@ from pumpproof.controllers.interface import (
 )
 from pumpproof.controllers.properties import PROPERTIES, Case
 from pumpproof.engines.controller_search import applicable
-from pumpproof.errors import UsageError
 
+from .fanout import fan_out
 from .virtual_patients import Patient
 
 __all__ = ["LoopResult", "PatientOutcome", "run_closed_loop", "run_closed_loop_parallel",
@@ -213,28 +212,7 @@ def run_closed_loop_parallel(spec: str, name: str, patients: Sequence[str], days
     """The same loop, one patient per job, on local processes or an existing Dask cluster;
     results come back in patient order, so the result does not depend on where it ran."""
     jobs: list[PatientJob] = [(spec, p, minutes or days * 1440, seed) for p in patients]
-    results: list[tuple[PatientOutcome, str, tuple[str, ...]]]
-    if dask_address:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise UsageError("--dask needs the 'distributed' package (pip install "
-                             "'pumpproof[dask]')") from None
-        try:
-            client = Client(dask_address, timeout=30)  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler at {dask_address}: "
-                             f"{exc}") from None
-        try:
-            futures = client.map(_patient_job, jobs, pure=False)
-            results = client.gather(futures)  # type: ignore[no-untyped-call]
-        finally:
-            client.close()  # type: ignore[no-untyped-call]
-    elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_patient_job, jobs))
-    else:
-        results = [_patient_job(job) for job in jobs]
+    results = fan_out(_patient_job, jobs, workers, dask_address)
     version = results[0][1] if results else ""
     judged = results[0][2] if results else ()
     return LoopResult(name, version, days, seed, tuple(r[0] for r in results), judged)

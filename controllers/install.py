@@ -140,24 +140,27 @@ def _setup_oref0(say: Callable[[str], None]) -> None:
     say(f"oref0 {OREF0_VERSION}: installed in {controllers_dir()}")
 
 
-def _setup_pyloopkit(say: Callable[[str], None]) -> None:
-    if pyloopkit_status() is None:
-        say(f"PyLoopKit {PYLOOPKIT_VERSION}: already installed in {sys.prefix}")
+def _pip_setup(label: str, dist: str, version: str, imports: tuple[str, ...],
+               status: Callable[[], str | None], say: Callable[[str], None]) -> None:
+    """Pip-install ``dist==version`` with ``--no-deps`` (its own pins do not install on this
+    Python), then what it really ``imports``; skipped when ``status`` says it can run."""
+    if status() is None:
+        say(f"{label} {version}: already installed in {sys.prefix}")
         return
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, "--no-deps", f"pyloopkit-test=={PYLOOPKIT_VERSION}"], say)
-    _run([*pip, *PYLOOPKIT_IMPORTS], say)
-    say(f"PyLoopKit {PYLOOPKIT_VERSION}: installed in {sys.prefix}")
+    _run([*pip, "--no-deps", f"{dist}=={version}"], say)
+    _run([*pip, *imports], say)
+    say(f"{label} {version}: installed in {sys.prefix}")
+
+
+def _setup_pyloopkit(say: Callable[[str], None]) -> None:
+    _pip_setup("PyLoopKit", "pyloopkit-test", PYLOOPKIT_VERSION, PYLOOPKIT_IMPORTS,
+               pyloopkit_status, say)
 
 
 def _setup_simglucose(say: Callable[[str], None]) -> None:
-    if simglucose_status() is None:
-        say(f"simglucose {SIMGLUCOSE_VERSION}: already installed in {sys.prefix}")
-        return
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, "--no-deps", f"simglucose=={SIMGLUCOSE_VERSION}"], say)
-    _run([*pip, *SIMGLUCOSE_IMPORTS], say)
-    say(f"simglucose {SIMGLUCOSE_VERSION}: installed in {sys.prefix}")
+    _pip_setup("simglucose", "simglucose", SIMGLUCOSE_VERSION, SIMGLUCOSE_IMPORTS,
+               simglucose_status, say)
 
 
 SETUPS: dict[str, Callable[[Callable[[str], None]], None]] = {

@@ -14,7 +14,16 @@ from pumpproof.properties.evidence import NOT_EXERCISED_FAILURE
 from pumpproof.properties.verdicts import Verdict
 
 from .bundle import BundleDocument
-from .views import DESIGN, findings, headline_verdict, target_summaries, trace_rows, verdict_counts
+from .views import (
+    DESIGN,
+    findings,
+    headline_verdict,
+    target_line,
+    target_summaries,
+    trace_rows,
+    verdict_counts,
+    verdict_line,
+)
 
 __all__ = ["render_junit", "render_markdown", "render_sarif"]
 
@@ -27,8 +36,8 @@ def _cell(text: Any) -> str:
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
-def _counts_text(counts: dict[str, int]) -> str:
-    return " · ".join(f"**{n}** {v}" for v, n in counts.items())
+def _bold(text: str) -> str:
+    return f"**{text}**"
 
 
 def render_markdown(bundle: BundleDocument) -> str:
@@ -43,11 +52,8 @@ def render_markdown(bundle: BundleDocument) -> str:
         risk = ("unacceptable residual risk: " + ", ".join(target["unacceptable"])
                 if target["unacceptable"] else "no hazard unacceptable"
                 if target["hazards"] else "no hazard analysis")
-        failure = f"; target failure: {_cell(target['failure'])}" if target["failure"] else ""
-        lines.append(f"- target {_cell(target['description'])}: "
-                     f"**{target['verdict']}** — {_counts_text(target['counts'])}{failure}; "
-                     f"{risk}")
-    lines.append(f"- {DESIGN}: **{bundle['evidence']['verdict']}** — {_counts_text(counts)}")
+        lines.append(f"- {_cell(target_line(target, _bold))}; {risk}")
+    lines.append(f"- {verdict_line(DESIGN, bundle['evidence']['verdict'], counts, _bold)}")
     lines += ["", "## Findings", ""]
     items = findings(bundle)
     lines += [f"- {_cell(f['source'])}: **{f['kind']}** {_cell(f['item'])}: "

@@ -9,7 +9,7 @@ shown after them and labelled so.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pumpproof.properties.verdicts import SEVERITY
@@ -18,7 +18,8 @@ from pumpproof.spec.references import parse_source
 from .bundle import BundleDocument
 
 __all__ = ["DESIGN", "findings", "headline_verdict", "properties_by_family", "risk_matrices",
-           "risk_matrix", "source_parts", "target_summaries", "trace_rows", "verdict_counts"]
+           "risk_matrix", "source_parts", "target_line", "target_summaries", "trace_rows",
+           "verdict_counts", "verdict_line"]
 
 VERDICTS = tuple(v.value for v in SEVERITY)  # the one order, worst first
 #: How the reports name the reference model's evidence: it is about the design, not a build.
@@ -57,12 +58,37 @@ def target_summaries(bundle: BundleDocument) -> list[dict[str, Any]]:
             "vacuous": [p["id"] for p in properties
                         if p.get("vacuous") and p["verdict"] != "violated"],
             "failure": str(failure["message"]) if failure else None,
+            "scenarios_cut_short": bool(section.get("scenarios_cut_short")),
             "unacceptable": _unacceptable(target.get("hazards")),
             "not_exercised": list(target.get("not_exercised", [])),
             "hazards": target.get("hazards"),
             "controls": {c["id"]: c for c in (target.get("hazards") or {}).get("controls", [])},
         })
     return out
+
+
+def verdict_line(name: str, verdict: str, counts: Mapping[str, int],
+                 strong: Callable[[str], str] = str.upper) -> str:
+    """``name: VERDICT — 3 proved, 1 passed``: how the console and the Markdown report word
+    a verdict with its counts (zeros left out)."""
+    said = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    return f"{name}: {strong(verdict)} — {said}"
+
+
+def target_line(summary: Mapping[str, Any], strong: Callable[[str], str] = str.upper) -> str:
+    """A target's verdict line, worded once for the console of ``run`` and the Markdown
+    report (``strong`` marks the verdict and a failure: upper case, or bold)."""
+    line = verdict_line(f"target {summary['description']}", summary["verdict"],
+                        summary["counts"], strong)
+    if summary["violated"]:
+        line += f" (violated: {', '.join(summary['violated'])})"
+    if summary["vacuous"] and summary["failure"] is None:
+        line += f" (vacuous on the target, not evidence: {', '.join(summary['vacuous'])})"
+    if summary["scenarios_cut_short"] and summary["failure"] is None:
+        line += "; the budget ran out before the directed scenarios finished"
+    if summary["failure"] is not None:
+        line += f"; {strong('target failure')}: {summary['failure']}"
+    return line
 
 
 def verdict_counts(bundle: BundleDocument) -> dict[str, int]:

@@ -128,17 +128,6 @@ def _schedule_checks_first_segments(original: Handler) -> Handler:
     return mutant
 
 
-def _forgets_oldest_daily_bin(original: Handler) -> Handler:
-    """The daily ring loses its oldest bin every tick: a window one bin short."""
-
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        outcome = original(params, state, request)
-        ring = (*outcome.state.daily_ring[:-1], 0)
-        return dataclasses.replace(outcome, state=outcome.state.replace(daily_ring=ring))
-
-    return mutant
-
-
 class _OlderIobParams(Params):
     """Params whose IOB table values each bin at the next bin's age (under-counts)."""
 
@@ -199,10 +188,13 @@ def _resume_after_alarm(original: Any) -> Any:
     return mutant
 
 
-def _motor_never_latches(original: Any) -> Any:
+def _settle_blind_to(flag: str) -> Any:
+    """Settle rules that never see ``flag`` set (an alarm that never latches, a temp basal
+    whose stale-CGM end is forgotten): they run with it False, and it is kept as it was."""
+
     def mutant(params: Params, before: State, state: State, detected: Any) -> State:
-        after: State = original(params, before, state.replace(motor_fault=False), detected)
-        return after.replace(motor_fault=state.motor_fault)
+        after: State = REFERENCE.settle(params, before, state.replace(**{flag: False}), detected)
+        return after.replace(**{flag: getattr(state, flag)})
 
     return mutant
 
@@ -213,44 +205,6 @@ def _ack_alone_clears(original: Any) -> Any:
         pairs = zip(after.latched, after.acked, strict=True)
         latched = tuple(and_(latch, not_(ack)) for latch, ack in pairs)
         return after.replace(latched=latched, acked=tuple(False for _ in after.acked))
-
-    return mutant
-
-
-def _battery_depleted_ignored(original: Any) -> Any:
-    def mutant(params: Params, state: State, request: Request) -> Any:
-        depleted, low = FAULTS.index("battery_depleted"), FAULTS.index("battery_low")
-        code = ite(eq(request.code, depleted), low, request.code)
-        return original(params, state, dataclasses.replace(request, code=code))
-
-    return mutant
-
-
-def _restart_loses_iob(original: Any) -> Any:
-    def mutant(params: Params, state: State, request: Request) -> Any:
-        outcome = original(params, state, request)
-        ring = tuple(0 for _ in outcome.state.iob_ring)
-        return dataclasses.replace(outcome, state=outcome.state.replace(iob_ring=ring))
-
-    return mutant
-
-
-def _clock_resets_history(original: Any) -> Any:
-    def mutant(params: Params, state: State, request: Request) -> Any:
-        outcome = original(params, state, request)
-        cleared = outcome.state.replace(
-            iob_ring=tuple(0 for _ in state.iob_ring),
-            daily_ring=tuple(0 for _ in state.daily_ring),
-        )
-        return dataclasses.replace(outcome, state=cleared)
-
-    return mutant
-
-
-def _invalid_suspends(original: Any) -> Any:
-    def mutant(params: Params, state: State, request: Request) -> Any:
-        outcome = original(params, state, request)
-        return dataclasses.replace(outcome, state=outcome.state.replace(suspended=True))
 
     return mutant
 
@@ -281,57 +235,6 @@ def _zero_rate_auto_temp_needs_cgm(original: Handler) -> Handler:
     return mutant
 
 
-def _standard_bolus_malformed(original: Handler) -> Handler:
-    """A bolus without an extended duration (a standard bolus) is parsed as malformed."""
-
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        amount = ite(eq(request.extended_min, 0), -1, request.amount_mU)
-        return original(params, state, dataclasses.replace(request, amount_mU=amount))
-
-    return mutant
-
-
-def _low_battery_depletes(original: Handler) -> Handler:
-    """``fault battery_low`` is taken for a depleted battery (raises battery_depleted)."""
-
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        low, depleted = FAULTS.index("battery_low"), FAULTS.index("battery_depleted")
-        code = ite(eq(request.code, low), depleted, request.code)
-        return original(params, state, dataclasses.replace(request, code=code))
-
-    return mutant
-
-
-def _auto_temp_outlives_cgm(original: Any) -> Any:
-    """The settle rules forget that an automated temp basal ends on a stale CGM value."""
-
-    def mutant(params: Params, before: State, state: State, detected: Any) -> State:
-        after: State = original(params, before, state.replace(temp_auto=False), detected)
-        return after.replace(temp_auto=state.temp_auto)
-
-    return mutant
-
-
-def _basal_rounded_each_minute(original: Handler) -> Handler:
-    """The basal accumulator drops its remainder every minute (no carry between minutes)."""
-
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        outcome = original(params, state, request)
-        return dataclasses.replace(outcome, state=outcome.state.replace(basal_acc=0))
-
-    return mutant
-
-
-def _ack_not_recorded(original: Handler) -> Handler:
-    """An acknowledgement is answered but not stored: a stopping alarm never clears."""
-
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        outcome = original(params, state, request)
-        return dataclasses.replace(outcome, state=outcome.state.replace(acked=state.acked))
-
-    return mutant
-
-
 def _ack_refused_while_stopped(original: Handler) -> Handler:
     """Acknowledgements are refused while the pump is stopped (the UI locked in the alarm
     screen): a stopping alarm can never be cleared."""
@@ -346,25 +249,62 @@ def _ack_refused_while_stopped(original: Handler) -> Handler:
     return mutant
 
 
-def _extended_over_half_the_minutes(original: Handler) -> Handler:
-    """The extended part is spread over half its minutes (minutes read as half-hours / 2)."""
+def _patches_state(change: Callable[[State, State], dict[str, Any]]) -> Callable[[Handler],
+                                                                           Handler]:
+    """A wrapper under which a handler's new state has the fields ``change(before, after)``
+    gives (a lost reset, an unrecorded acknowledgement): one shape for every such bug."""
 
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        halved = ite(request.extended_min > 1, div_const(request.extended_min, 2),
-                     request.extended_min)
-        return original(params, state, dataclasses.replace(request, extended_min=halved))
+    def wrap(original: Handler) -> Handler:
+        def mutant(params: Params, state: State, request: Request) -> Outcome:
+            outcome = original(params, state, request)
+            after = outcome.state.replace(**change(state, outcome.state))
+            return dataclasses.replace(outcome, state=after)
 
-    return mutant
+        return mutant
+
+    return wrap
 
 
-def _restart_takes_a_minute(original: Handler) -> Handler:
-    """A restart answers one minute later (the reboot's minute), as no event may."""
+def _reads_request(change: Callable[[Request], dict[str, Any]]) -> Callable[[Handler], Handler]:
+    """A wrapper under which a handler reads the request with the fields ``change`` gives (a
+    fault code or a duration misread)."""
 
-    def mutant(params: Params, state: State, request: Request) -> Outcome:
-        outcome = original(params, state, request)
-        return dataclasses.replace(outcome, state=outcome.state.replace(t=outcome.state.t + 1))
+    def wrap(original: Handler) -> Handler:
+        def mutant(params: Params, state: State, request: Request) -> Outcome:
+            return original(params, state, dataclasses.replace(request, **change(request)))
 
-    return mutant
+        return mutant
+
+    return wrap
+
+
+def _fault_read_as(code: str, read: str) -> Callable[[Handler], Handler]:
+    """The fault handler takes fault ``code`` for fault ``read``."""
+    given, taken = FAULTS.index(code), FAULTS.index(read)
+    return _reads_request(lambda r: {"code": ite(eq(r.code, given), taken, r.code)})
+
+
+#: The daily ring loses its oldest bin every tick: a window one bin short.
+_forgets_oldest_daily_bin = _patches_state(
+    lambda before, after: {"daily_ring": (*after.daily_ring[:-1], 0)})
+_restart_loses_iob = _patches_state(
+    lambda before, after: {"iob_ring": tuple(0 for _ in after.iob_ring)})
+_clock_resets_history = _patches_state(lambda before, after: {
+    "iob_ring": tuple(0 for _ in before.iob_ring),
+    "daily_ring": tuple(0 for _ in before.daily_ring)})
+_invalid_suspends = _patches_state(lambda before, after: {"suspended": True})
+#: The basal accumulator drops its remainder every minute (no carry between minutes).
+_basal_rounded_each_minute = _patches_state(lambda before, after: {"basal_acc": 0})
+#: An acknowledgement is answered but not stored: a stopping alarm never clears.
+_ack_not_recorded = _patches_state(lambda before, after: {"acked": before.acked})
+#: A restart answers one minute later (the reboot's minute), as no event may.
+_restart_takes_a_minute = _patches_state(lambda before, after: {"t": after.t + 1})
+#: A bolus without an extended duration (a standard bolus) is parsed as malformed.
+_standard_bolus_malformed = _reads_request(
+    lambda r: {"amount_mU": ite(eq(r.extended_min, 0), -1, r.amount_mU)})
+#: The extended part is spread over half its minutes (minutes read as half-hours / 2).
+_extended_over_half_the_minutes = _reads_request(lambda r: {
+    "extended_min": ite(r.extended_min > 1, div_const(r.extended_min, 2), r.extended_min)})
 
 
 MUTANTS: tuple[Mutant, ...] = (
@@ -447,11 +387,12 @@ MUTANTS: tuple[Mutant, ...] = (
            _settle_sees("auto_off_wrong_unit", lambda s: {"auto_off_min": 2 * s.auto_off_min})),
     Mutant("battery_depleted_ignored", "P-DKA-BATTERY",
            "a depleted battery is treated as low",
-           _handlers("battery_depleted_ignored", fault=_battery_depleted_ignored)),
+           _handlers("battery_depleted_ignored",
+                     fault=_fault_read_as("battery_depleted", "battery_low"))),
     Mutant("motor_never_latches", "P-DKA-MOTOR",
            "the motor alarm never latches",
            REFERENCE.replacing("motor_never_latches",
-                               settle=_motor_never_latches(REFERENCE.settle))),
+                               settle=_settle_blind_to("motor_fault"))),
     Mutant("alarm_clears_on_ack", "P-ALARM-LATCH",
            "a stopping alarm clears on acknowledgement alone",
            REFERENCE.replacing("alarm_clears_on_ack",
@@ -484,13 +425,14 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("auto_temp_outlives_cgm", "P-CGM-AUTO-TEMP-ENDS",
            "an automated temp basal goes on after the CGM value goes stale",
            REFERENCE.replacing("auto_temp_outlives_cgm",
-                               settle=_auto_temp_outlives_cgm(REFERENCE.settle))),
+                               settle=_settle_blind_to("temp_auto"))),
     Mutant("suspend_too_long_at_once", "P-ALARM-SUSPEND-TOO-LONG-DUE",
            "suspend_too_long raised on every suspension",
            _observe_sees("suspend_too_long_at_once", lambda s: {"max_suspend_min": -1})),
     Mutant("low_battery_depletes", "P-ALARM-STOP-CAUSE",
            "a low battery raises battery_depleted and stops the pump",
-           _handlers("low_battery_depletes", fault=_low_battery_depletes)),
+           _handlers("low_battery_depletes",
+                     fault=_fault_read_as("battery_low", "battery_depleted"))),
     Mutant("auto_temp_iob_withholding_dropped", "P-DOSE-AUTO-TEMP-IOB",
            "the temp-basal IOB withholding dropped (max_iob_mU ignored in the tick)",
            _handler_sees("auto_temp_iob_withholding_dropped", "tick",

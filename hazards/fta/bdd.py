@@ -34,6 +34,7 @@ from typing import Any, Literal
 from pumpproof.errors import ModelError
 
 from .model import FaultTree, Frozen
+from .nodes import NodeTable
 
 __all__ = ["PYTHON_NODE_BUDGET", "TRUE", "Bdd", "Engine", "FlatBdd", "build_bdd",
            "event_order", "relevant_levels"]
@@ -110,24 +111,19 @@ class _OverBudget(Exception):
     """The Python engine created more than its node budget (CUDD takes over)."""
 
 
-_TERMINAL = 1 << 30  # the level of both terminals: below every variable
-
-
-class _PyBuilder:
+class _PyBuilder(NodeTable):
     """A plain-Python ROBDD without complement edges: node 0 is FALSE, 1 is TRUE.
 
     Nodes are made bottom-up, so a node's children always have smaller ids: flattening
     is a sort. AND/OR/NOT are memoised; ``atleast`` uses the same row recurrence as CUDD's.
     """
 
+    over_budget = _OverBudget
+
     def __init__(self, tree: FaultTree, events: Sequence[str], budget: int | None) -> None:
+        super().__init__(budget)
         self.tree = tree
         self.level_of = {name: i for i, name in enumerate(events)}
-        self.var: list[int] = [_TERMINAL, _TERMINAL]
-        self.lo: list[int] = [0, 1]
-        self.hi: list[int] = [0, 1]
-        self.budget = budget
-        self.unique: dict[tuple[int, int, int], int] = {}
         self.and_memo: dict[tuple[int, int], int] = {}
         self.or_memo: dict[tuple[int, int], int] = {}
         self.not_memo: dict[int, int] = {}
@@ -139,15 +135,7 @@ class _PyBuilder:
             return lo
         key = (v, lo, hi)
         n = self.unique.get(key)
-        if n is None:
-            n = len(self.var)
-            if self.budget is not None and n > self.budget:
-                raise _OverBudget
-            self.var.append(v)
-            self.lo.append(lo)
-            self.hi.append(hi)
-            self.unique[key] = n
-        return n
+        return self.add(key) if n is None else n
 
     def and_(self, a: int, b: int) -> int:
         if a == 0 or b == 0:
@@ -161,7 +149,7 @@ class _PyBuilder:
         key = (a, b)
         r = self.and_memo.get(key)
         if r is None:
-            var, lo, hi = self.var, self.lo, self.hi
+            var, lo, hi = self.level, self.low, self.high
             va, vb = var[a], var[b]
             if va == vb:
                 r = self.mk(va, self.and_(lo[a], lo[b]), self.and_(hi[a], hi[b]))
@@ -184,7 +172,7 @@ class _PyBuilder:
         key = (a, b)
         r = self.or_memo.get(key)
         if r is None:
-            var, lo, hi = self.var, self.lo, self.hi
+            var, lo, hi = self.level, self.low, self.high
             va, vb = var[a], var[b]
             if va == vb:
                 r = self.mk(va, self.or_(lo[a], lo[b]), self.or_(hi[a], hi[b]))
@@ -200,21 +188,21 @@ class _PyBuilder:
             return 1 - a
         r = self.not_memo.get(a)
         if r is None:
-            r = self.mk(self.var[a], self.not_(self.lo[a]), self.not_(self.hi[a]))
+            r = self.mk(self.level[a], self.not_(self.low[a]), self.not_(self.high[a]))
             self.not_memo[a] = r
         return r
 
     def restrict_false(self, u: int, level: int) -> int:
         """u with the variable at ``level`` set to false (memo cleared per level)."""
-        if self.var[u] > level:
+        if self.level[u] > level:
             return u
         r = self.restrict_memo.get(u)
         if r is None:
-            if self.var[u] == level:
-                r = self.lo[u]
+            if self.level[u] == level:
+                r = self.low[u]
             else:
-                r = self.mk(self.var[u], self.restrict_false(self.lo[u], level),
-                            self.restrict_false(self.hi[u], level))
+                r = self.mk(self.level[u], self.restrict_false(self.low[u], level),
+                            self.restrict_false(self.high[u], level))
             self.restrict_memo[u] = r
         return r
 
@@ -264,17 +252,17 @@ class _PyBuilder:
             if n < 2 or n in seen:
                 continue
             seen.add(n)
-            stack.append(self.lo[n])
-            stack.append(self.hi[n])
+            stack.append(self.low[n])
+            stack.append(self.high[n])
         order = sorted(seen)  # children have smaller ids than their parents
         index = {1: 0} | {n: i for i, n in enumerate(order, 1)}
 
         def edge(n: int) -> int:
             return TRUE ^ 1 if n == 0 else 2 * index[n]
 
-        return FlatBdd(edge(root), (-1, *(self.var[n] for n in order)),
-                       (TRUE, *(edge(self.hi[n]) for n in order)),
-                       (TRUE, *(edge(self.lo[n]) for n in order)))
+        return FlatBdd(edge(root), (-1, *(self.level[n] for n in order)),
+                       (TRUE, *(edge(self.high[n]) for n in order)),
+                       (TRUE, *(edge(self.low[n]) for n in order)))
 
 
 def _build_python(tree: FaultTree, events: list[str], coherent: bool,

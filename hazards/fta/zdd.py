@@ -23,43 +23,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .nodes import NodeTable
+
 __all__ = ["BASE", "EMPTY", "Zdd", "ZddBudget"]
 
 EMPTY = 0  # ∅: no set at all
 BASE = 1  # {∅}: only the empty set
-_TERMINAL_LEVEL = 1 << 30
 
 
 class ZddBudget(Exception):
     """The ZDD outgrew its budget of entries (see the module docstring)."""
 
 
-class Zdd:
+class Zdd(NodeTable):
     """A unique table of nodes and the memo tables of its operations."""
 
+    over_budget = ZddBudget
+
     def __init__(self, budget: int | None = None) -> None:
-        self.budget = budget
-        self.level: list[int] = [_TERMINAL_LEVEL, _TERMINAL_LEVEL]
-        self.low: list[int] = [EMPTY, BASE]
-        self.high: list[int] = [EMPTY, BASE]
-        self._unique: dict[tuple[int, int, int], int] = {}
         self._without: dict[tuple[int, int], int] = {}
+        super().__init__(budget, counted=self._without)
 
     def node(self, level: int, low: int, high: int) -> int:
         """{sets of low} ∪ {s ∪ {level} : s in high}, zero-suppressed and hash-consed."""
         if high == EMPTY:
             return low
         key = (level, low, high)
-        found = self._unique.get(key)
-        if found is None:
-            found = len(self.level)
-            if self.budget is not None and found + len(self._without) > self.budget:
-                raise ZddBudget(self.budget)
-            self.level.append(level)
-            self.low.append(low)
-            self.high.append(high)
-            self._unique[key] = found
-        return found
+        found = self.unique.get(key)
+        return self.add(key) if found is None else found
 
     def has_empty_set(self, n: int) -> bool:
         while n > BASE:

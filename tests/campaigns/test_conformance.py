@@ -2,7 +2,7 @@
 
 The scenarios' expected answers are written from docs/protocol.md, so the reference model
 passing them is a check of the model against the document as much as of the kit. The slow
-test builds the C example and its planted bugs: each bug fails the scenario of the rule it
+test firmware the C example and its planted bugs: each bug fails the scenario of the rule it
 breaks (and nothing unrelated).
 """
 
@@ -12,8 +12,6 @@ import dataclasses
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from pumpproof.spec import load_spec
 from pumpproof.targets import InProcessTarget
 from tests.fixtures import faulty_pump
 from tests.fixtures.cli import pumpproof
+from tests.fixtures.firmware import FIRMWARE
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = load_spec()
@@ -151,7 +150,6 @@ def test_a_target_that_cannot_start_is_bad_input(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------ the C example's planted bugs
 
-FIRMWARE = ROOT / "examples" / "firmware_c"
 # bug -> the rules whose scenarios it must fail (the first is the rule it breaks); a wrong
 # occlusion compare also fails R10's latch scenario, which needs a detected occlusion.
 PLANTED = {
@@ -163,19 +161,6 @@ PLANTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("make") is None or shutil.which("gcc") is None:
-        pytest.skip("needs make and gcc")
-    work = tmp_path_factory.mktemp("firmware") / "firmware_c"
-    shutil.copytree(FIRMWARE, work, ignore=shutil.ignore_patterns("build"))
-    for command in (["make"], ["make", "all-bugs"]):
-        result = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300,
-                                check=False)
-        assert result.returncode == 0, result.stderr
-    return work / "build"
-
-
 def test_the_planted_bugs_are_those_of_the_makefile() -> None:
     makefile = (FIRMWARE / "Makefile").read_text(encoding="utf-8")
     listed = re.search(r"^BUGS = (.*?)(?<!\\)$", makefile, re.M | re.S)
@@ -184,15 +169,15 @@ def test_the_planted_bugs_are_those_of_the_makefile() -> None:
 
 
 @pytest.mark.slow
-def test_the_correct_c_build_passes(builds: Path) -> None:
-    result = run_conformance(SPEC, f"cmd:{builds / 'pump_host'} --json")
+def test_the_correct_c_build_passes(firmware: Path) -> None:
+    result = run_conformance(SPEC, f"cmd:{firmware / 'pump_host'} --json")
     assert result.failed == [], [(r.scenario.rule, r.mismatch) for r in result.failed]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(PLANTED))
-def test_each_planted_bug_fails_naming_the_rule_it_breaks(bug: str, builds: Path) -> None:
-    run = pumpproof("conformance", "--target", f"cmd:{builds / f'pump_host_{bug}'} --json",
+def test_each_planted_bug_fails_naming_the_rule_it_breaks(bug: str, firmware: Path) -> None:
+    run = pumpproof("conformance", "--target", f"cmd:{firmware / f'pump_host_{bug}'} --json",
                     "--json")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     result = json.loads(run.stdout)

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import shlex
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from pumpproof.commands._findings import print_findings
 from pumpproof.properties.catalogue import observer_properties
 from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
+from tests.fixtures.gate import GateRun
 
 ROOT = Path(__file__).resolve().parents[2]
 OFF_BY_ONE = "py:tests.fixtures.off_by_one:make"
@@ -99,23 +99,22 @@ def test_a_finding_that_does_not_replay_says_why() -> None:
 
 
 @pytest.mark.slow
-def test_run_prints_the_findings_of_each_target(tmp_path: Path) -> None:
+def test_run_prints_the_findings_of_each_target(gate_run: GateRun) -> None:
     """A target and an AID controller in one run: both in the output, the bundle and the
-    reports."""
-    out = tmp_path / "out"
-    controller = f"cmd:{sys.executable} -m tests.fixtures.aid_controller round-after-clamp"
-    result = pumpproof("run", "--target", OFF_BY_ONE, "--controller", controller, "--budget",
-                       "10", "--out", str(out), env=ENV, timeout=1500, cwd=ROOT)
+    reports (the shared run's third target and its controller, see tests/conftest.py)."""
+    result, out, controller = gate_run.result, gate_run.out, gate_run.controller
     assert result.returncode == 1, result.stderr[-2000:]
-    trace = out / "targets" / "0" / "counterexamples" / "P-DOSE-MAX-BOLUS.fuzz.jsonl"
+    trace = out / "targets" / "2" / "counterexamples" / "P-DOSE-MAX-BOLUS.fuzz.jsonl"
     lines = result.stdout.splitlines()
-    head = next(i for i, line in enumerate(lines) if line.startswith("VIOLATED "))
+    head = next(i for i, line in enumerate(lines)
+                if line.startswith("VIOLATED P-DOSE-MAX-BOLUS "))
     assert lines[head].endswith("limit max_bolus_mU 10000 mU")
     assert lines[head + 1] == f"  trace:  {trace}" and trace.is_file()
     stages = result.stderr.splitlines()
-    for stage in ("stage 1/4: verifying the reference model", f"stage 2/4: checking {OFF_BY_ONE}",
-                  f"stage 3/4: checking controller {controller}",
-                  "stage 4/4: hazards, bundle and reports"):
+    for stage in ("stage 1/7: verifying the reference model",
+                  f"stage 4/7: checking {OFF_BY_ONE}",
+                  f"stage 5/7: checking controller {controller}",
+                  "stage 7/7: hazards, bundle and reports"):
         assert stage in stages
     assert any(line.startswith("VIOLATED C-MAX-BASAL (REQ-AID-1)") for line in lines)
     assert (out / "controllers" / "0" / "controller-inputs" / "C-MAX-BASAL.json").is_file()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,8 +11,9 @@ import pytest
 
 from pumpproof.properties.catalogue import observer_properties
 from tests.fixtures.cli import pumpproof
+from tests.fixtures.firmware import FIRMWARE, toolchain_missing
+from tests.fixtures.gate import GateRun
 
-FIRMWARE = Path(__file__).resolve().parents[2] / "examples" / "firmware_c"
 PLANTED = {
     "off_by_one_max_bolus": "P-DOSE-MAX-BOLUS",
     "daily_total_midnight_reset": "P-DOSE-DAILY-TOTAL",
@@ -30,19 +30,7 @@ SENTENCES = {
     "alarm_clears_on_ack": "stopping alarm occlusion cleared at minute",
 }
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None or shutil.which("gcc") is None,
-                                reason="needs make and gcc")
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("firmware") / "firmware_c"
-    shutil.copytree(FIRMWARE, work, ignore=shutil.ignore_patterns("build"))
-    for command in (["make"], ["make", "all-bugs"]):
-        result = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300,
-                                check=False)
-        assert result.returncode == 0, result.stderr
-    return work / "build"
+pytestmark = pytest.mark.skipif(toolchain_missing() is not None, reason="needs make and gcc")
 
 
 def check(binary: Path, out: Path) -> tuple[int, dict[str, object]]:
@@ -58,16 +46,16 @@ def check_output(binary: Path, out: Path) -> tuple[int, dict[str, object], str]:
 
 
 @pytest.mark.slow
-def test_correct_build_passes_the_gate(builds: Path, tmp_path: Path) -> None:
-    code, evidence = check(builds / "pump_host", tmp_path)
+def test_correct_build_passes_the_gate(firmware: Path, tmp_path: Path) -> None:
+    code, evidence = check(firmware / "pump_host", tmp_path)
     assert code == 0, evidence["summary"]
     assert evidence["target"]["failure"] is None
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("bug", sorted(PLANTED))
-def test_every_planted_bug_fails_the_gate(bug: str, builds: Path, tmp_path: Path) -> None:
-    code, evidence, stdout = check_output(builds / f"pump_host_{bug}", tmp_path)
+def test_every_planted_bug_fails_the_gate(bug: str, firmware: Path, tmp_path: Path) -> None:
+    code, evidence, stdout = check_output(firmware / f"pump_host_{bug}", tmp_path)
     assert code == 1
     violated = {p["id"] for p in evidence["properties"] if p["verdict"] == "violated"}
     expected = PLANTED[bug]
@@ -129,7 +117,7 @@ def test_malformed_input_under_address_and_undefined_sanitizers(tmp_path: Path) 
     assert len(run.stdout.decode().splitlines()) == len(lines)  # one answer per request
 
 
-def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
+def test_follows_settled_resume_and_battery_rules(firmware: Path) -> None:
     """S9 (was D1): an automated resume of a running pump is accepted with no effect, CGM or
     not, and checks the CGM value only while suspended. S10 (was D2): battery_low is listed
     while the battery is low or depleted, until battery_replaced."""
@@ -143,7 +131,7 @@ def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
              event("suspend", source="user"), event("resume", source="auto"),
              event("fault", fault="battery_depleted"), event("fault", fault="battery_replaced"),
              '{"op":"quit"}']
-    run = subprocess.run([str(builds / "pump_host")], input="\n".join(lines) + "\n",
+    run = subprocess.run([str(firmware / "pump_host")], input="\n".join(lines) + "\n",
                          capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     answers = [json.loads(line) for line in run.stdout.splitlines()]
@@ -157,22 +145,18 @@ def test_follows_settled_resume_and_battery_rules(builds: Path) -> None:
 
 @pytest.mark.slow
 def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exit_code(
-        builds: Path, tmp_path: Path) -> None:
+        gate_run: GateRun, tmp_path: Path) -> None:
     """`run --target` judges each build on its own evidence: the occlusion bug leads the
     report (headline, the build's risk-matrix row, exit 1), and a target answering garbage
-    leaves its properties unknown ("not exercised: target failure"), JUnit errors, not a pass."""
+    leaves its properties unknown ("not exercised: target failure"), JUnit errors, not a pass.
+    (The shared run also checks a third target and a controller, see tests/conftest.py.)"""
     import re
-    import sys
     import xml.etree.ElementTree as ET
 
-    from tests.fixtures import garbage_pump
     from tests.reports.test_reports import CHROMIUM, chromium
 
-    out = tmp_path / "out"
-    buggy = f"cmd:{builds / 'pump_host_occlusion_wrong_compare'} --json"
-    garbage = f"cmd:{sys.executable} {garbage_pump.__file__}"
-    result = pumpproof("run", "--target", buggy, "--target", garbage, "--budget", "10",
-                       "--out", str(out), timeout=1500)
+    result, out = gate_run.result, gate_run.out
+    buggy, garbage = gate_run.buggy, gate_run.garbage
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     # console: one line per target, the residual risk of each build, the verdict last
@@ -192,17 +176,18 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
     # does not catch it) = 0.3 per patient-year
     assert risk_line.startswith(f"residual risk on {buggy}: UNACCEPTABLE ")
     assert "H-OCCLUSION 0.3/patient-year (RC-OCCLUSION violated p_fail=1/demand" in risk_line
-    assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 2 target(s))"
+    assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 3 target(s))"
 
     bundle = json.loads((out / "bundle.json").read_text())
     assert bundle["evidence"]["verdict"] in ("proved", "passed")  # the design is fine …
     assert bundle["verdict"] == "violated"  # … the build is not
-    first, second = bundle["targets"]
+    first, second, _ = bundle["targets"]
     assert first["verdict"] == "violated" and second["verdict"] == "violated"
     control = {c["id"]: c for c in first["hazards"]["controls"]}["RC-OCCLUSION"]
     assert control["verdict"] == "violated" and control["p_fail_per_demand"] == 1.0
     design = {c["id"]: c for c in bundle["hazards"]["controls"]}["RC-OCCLUSION"]
-    assert design["p_fail_per_demand"] < 1.0  # the model's "passed" no longer speaks for the build
+    # the model's "passed" no longer speaks for the build
+    assert design["p_fail_per_demand"] < 1.0
     assert json.loads((out / "targets" / "0" / "hazards.json").read_text()) == first["hazards"]
     unexercised = [p for p in second["properties"] if p["id"] != "P-COMM-ANSWER-STEP"]
     assert {p["verdict"] for p in unexercised} == {"unknown"}
@@ -221,7 +206,7 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
         assert dom.returncode == 0, dom.stderr[-2000:]
         headline = re.search(r'<p class="headline">(.*?)</p>', dom.stdout, re.S)
         assert headline and re.sub(r"<[^>]+>", "", headline.group(1)).startswith(
-            "Overall verdict: VIOLATED — the worst of 2 checked target(s)")
+            "Overall verdict: VIOLATED — the worst of 3 checked target(s)")
         assert "Overall verification verdict: PASSED" not in dom.stdout
         assert "&lt;b&gt;&amp;amp; ready&lt;/b&gt;" in dom.stdout  # what the target said, as text
     again = tmp_path / "again.html"

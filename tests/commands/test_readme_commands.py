@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.firmware import toolchain_missing
+
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-FIRMWARE = ROOT / "examples" / "firmware_c"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("make") is None or shutil.which("gcc") is None,
-                       reason="needs make and gcc"),
+    pytest.mark.skipif(toolchain_missing() is not None, reason="needs make and gcc"),
 ]
 
 
@@ -40,14 +40,10 @@ def code_blocks(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("firmware") / "firmware_c"
-    shutil.copytree(FIRMWARE, source, ignore=shutil.ignore_patterns("build"))
-    subprocess.run(["make"], cwd=source, capture_output=True, text=True, check=True,
-                   timeout=300)
+def workdir(tmp_path_factory: pytest.TempPathFactory, firmware: Path) -> Path:
     work = tmp_path_factory.mktemp("team")
     (work / "build").mkdir()
-    shutil.copy(source / "build" / "pump_host", work / "build" / "pump_host")
+    shutil.copy(firmware / "pump_host", work / "build" / "pump_host")
     return work
 
 

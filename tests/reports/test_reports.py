@@ -18,7 +18,8 @@ from pumpproof.reports import render_html
 from pumpproof.spec import load_spec
 from tests.fixtures.cli import pumpproof
 
-# Every test here reads the campaign of conftest.py: a real `pumpproof run` (a minute or two).
+# Every test here reads the campaign of conftest.py: a real `pumpproof run` (a minute or two),
+# made once: tests/conftest.py sends these tests to one xdist worker.
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -35,9 +35,16 @@ from pumpproof.controllers import make_controller
 from pumpproof.errors import ExitCode
 from pumpproof.files import dumps, jsonl, write_atomic, write_json
 from pumpproof.hazards.risk import HazardAssessment
-from pumpproof.properties.evidence import Evidence
-from pumpproof.properties.verdicts import Verdict, verdict_counts
+from pumpproof.properties.verdicts import Verdict
 from pumpproof.reports import RENDERERS, build_bundle, manifest
+from pumpproof.reports.bundle import BundleDocument
+from pumpproof.reports.views import (
+    DESIGN,
+    target_line,
+    target_summaries,
+    verdict_counts,
+    verdict_line,
+)
 from pumpproof.selftest.runner import selftest, selftest_summary
 from pumpproof.spec import load_spec
 
@@ -165,7 +172,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     console(stderr=True).print(f"bundle: {out / 'bundle.json'} — open {out / 'report.html'} "
                                "in a browser", markup=False, highlight=False)
     verdict = campaign_verdict(evidence, targets, checked)
-    print_verdicts(evidence, hazards, targets, verdict)
+    print_verdicts(stored, hazards, targets, verdict)
     target_failed = any(t.evidence.violated or t.failure is not None for t in targets) or any(
         c["verdict"] == "violated" or c["controller"]["failure"] for c in checked)
     unacceptable = bool(hazards and hazards.unacceptable) or any(t.unacceptable for t in targets)
@@ -175,10 +182,6 @@ def run(args: argparse.Namespace) -> ExitCode:
     if code is ExitCode.INCONCLUSIVE or verdict is Verdict.UNKNOWN:
         return ExitCode.INCONCLUSIVE
     return ExitCode.OK
-
-
-def _counts(verdicts: list[Verdict]) -> str:
-    return ", ".join(f"{n} {v.value}" for v, n in verdict_counts(verdicts).items() if n)
 
 
 def _risk_line(name: str, hazards: HazardAssessment) -> str:
@@ -198,30 +201,14 @@ def _risk_line(name: str, hazards: HazardAssessment) -> str:
     return f"residual risk on {name}: UNACCEPTABLE {'; '.join(said)}"
 
 
-def print_verdicts(evidence: Evidence, hazards: HazardAssessment | None,
+def print_verdicts(bundle: BundleDocument, hazards: HazardAssessment | None,
                    targets: list[TargetAssessment], verdict: Verdict) -> None:
-    """The lines a firmware engineer reads last: each target's verdict, the residual risk of
-    each build (and of the design), and the campaign's verdict — targets first."""
+    """The lines a firmware engineer reads last: each target's verdict and the design's
+    (read from the stored bundle and worded as the Markdown report words them), the residual
+    risk of each build (and of the design), and the campaign's verdict — targets first."""
     out = console()
-    lines = []
-    for target in targets:
-        items = target.evidence.properties
-        line = (f"target {target.description}: {target.verdict.value.upper()} — "
-                f"{_counts([i.verdict for i in items])}")
-        if target.evidence.violated:
-            line += f" (violated: {', '.join(target.evidence.violated)})"
-        vacuous = [i.prop.id for i in items if i.verdict is Verdict.UNKNOWN and i.triggers == 0
-                   and target.failure is None]
-        if vacuous:
-            line += f" (vacuous on the target, not evidence: {', '.join(vacuous)})"
-        run_ = target.evidence.target
-        if run_ is not None and run_.scenarios_cut_short and target.failure is None:
-            line += "; the budget ran out before the directed scenarios finished"
-        if target.failure is not None:
-            line += f"; TARGET FAILURE: {target.failure.message}"
-        lines.append(line)
-    lines.append(f"reference model (design evidence): {evidence.verdict.value.upper()} — "
-                 f"{_counts([i.verdict for i in evidence.properties])}")
+    lines = [target_line(summary) for summary in target_summaries(bundle)]
+    lines.append(verdict_line(DESIGN, bundle["evidence"]["verdict"], verdict_counts(bundle)))
     for target in targets:
         if target.hazards is not None:
             lines.append(_risk_line(target.description, target.hazards))

@@ -176,7 +176,13 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
     # does not catch it) = 0.3 per patient-year
     assert risk_line.startswith(f"residual risk on {buggy}: UNACCEPTABLE ")
     assert "H-OCCLUSION 0.3/patient-year (RC-OCCLUSION violated p_fail=1/demand" in risk_line
-    assert lines[-1] == "verdict: VIOLATED (the worst of the reference model and 3 target(s))"
+    # the properties' verdict, then how many of the assessments (3 builds and the design) keep
+    # an unacceptable residual risk: the reason for exit 1 besides the violations
+    risky = sum(1 for line in lines
+                if line.startswith("residual risk on ") and ": UNACCEPTABLE " in line)
+    assert risky >= 2  # the buggy build and the design at least
+    assert lines[-1] == ("verdict: VIOLATED (the worst of the reference model and 3 target(s)); "
+                         f"residual risk UNACCEPTABLE on {risky} of 4 assessment(s)")
 
     bundle = json.loads((out / "bundle.json").read_text())
     assert bundle["evidence"]["verdict"] in ("proved", "passed")  # the design is fine …

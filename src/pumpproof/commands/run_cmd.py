@@ -215,6 +215,13 @@ def print_verdicts(bundle: BundleDocument, hazards: HazardAssessment | None,
     if hazards is not None:
         lines.append(_risk_line("the reference model (design)", hazards))
     where = f" and {len(targets)} target(s)" if targets else ""
-    lines.append(f"verdict: {verdict.value.upper()} (the worst of the reference model{where})")
+    assessed = [t.hazards for t in targets if t.hazards is not None]
+    assessed += [hazards] if hazards is not None else []
+    risky = sum(1 for assessment in assessed if assessment.unacceptable)
+    # the properties' verdict alone would read PASSED above an exit code of 1
+    risk = (f"; residual risk UNACCEPTABLE on {risky} of {len(assessed)} assessment(s)"
+            if risky else "")
+    lines.append(f"verdict: {verdict.value.upper()} (the worst of the reference model{where})"
+                 f"{risk}")
     for line in lines:
         out.print(line, markup=False, highlight=False)

@@ -347,15 +347,11 @@ def assess(spec: Spec, property_requirements: Mapping[str, Sequence[str]],
             hazard.probability_before, hazard.probability_after,
             log.acceptable(hazard.severity, level_before),
             log.acceptable(hazard.severity, level_after),
-            severity_name=_severity_name(log, hazard.severity),
+            severity_name=log.severity_name(hazard.severity),
             benefit_risk_justification=hazard.benefit_risk_justification))
     return HazardAssessment(evidence is not None, tuple(controls.values()), tuple(hazards_out),
                             tuple(trees_out), tuple(gaps(spec, property_requirements)
                                                     + alarp_without_justification(hazards_out)))
-
-
-def _severity_name(log: HazardLog, severity: int) -> str:
-    return next((level.name for level in log.severity_levels if level.id == severity), "")
 
 
 def alarp_without_justification(hazards: Sequence[HazardRisk]) -> list[Gap]:

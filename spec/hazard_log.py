@@ -212,6 +212,10 @@ class HazardLog:
     def acceptable(self, severity: int, probability: int) -> str:
         return self.acceptability[severity][probability - 1]
 
+    def severity_name(self, severity: int) -> str:
+        """The scale's name of a severity level ("catastrophic" for 5); "" if undefined."""
+        return next((level.name for level in self.severity_levels if level.id == severity), "")
+
 
 def _justification_problems(where: str, hazard: Hazard,
                             acceptability: Mapping[int, list[Acceptability]]) -> list[str]:

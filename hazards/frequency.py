@@ -145,20 +145,17 @@ def quantify(tree: FaultTree, initiators: Mapping[str, float], *,
     base = [0.0 if name in initiators else tree.basic_events[name].p for name in bdd.events]
     levels = [(level, name) for level, name in enumerate(bdd.events) if name in initiators]
 
-    def frequency(p_by_level: list[float]) -> float:
-        terms = []
-        for level, name in levels:
-            vector = list(p_by_level)
-            vector[level] = 1.0
-            terms.append(initiators[name] * exact_probability(bdd.function, vector))
-        return math.fsum(terms)
-
-    contributions = []
-    for level, name in sorted(levels, key=lambda item: item[1]):
-        vector = list(base)
+    def given(p_by_level: list[float], level: int) -> float:
+        """P(top | the initiator at ``level`` true), the other events as ``p_by_level``."""
+        vector = list(p_by_level)
         vector[level] = 1.0
-        contributions.append(Contribution(name, initiators[name],
-                                          exact_probability(bdd.function, vector)))
+        return exact_probability(bdd.function, vector)
+
+    def frequency(p_by_level: list[float]) -> float:
+        return math.fsum(initiators[name] * given(p_by_level, level) for level, name in levels)
+
+    contributions = [Contribution(name, initiators[name], given(base, level))
+                     for level, name in sorted(levels, key=lambda item: item[1])]
     total = math.fsum(c.contribution_per_year for c in contributions)
     p = {name: tree.basic_events[name].p for name in tree.basic_events}
     rare = math.fsum(

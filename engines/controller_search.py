@@ -25,6 +25,7 @@ from pumpproof.controllers.properties import PROPERTIES, Case, ControllerPropert
 from pumpproof.errors import TargetFailure
 
 from .controller_cases import cases, directed_cases
+from .draws import seed_only_draws
 
 __all__ = ["Finding", "SearchResult", "applicable", "search"]
 
@@ -129,7 +130,8 @@ def _hypothesis(session: _Session, prop: ControllerProperty, props: list[Control
             raise _Violated(prop.id)
 
     try:
-        run()
+        with seed_only_draws():
+            run()
     except _Violated:
         case, violated = seen[-1]  # Hypothesis replays the minimal example last
         session.record(case, violated, shrunk=True)

@@ -50,6 +50,7 @@ from pumpproof.spec import MAX_SCHEDULE_SEGMENTS, Spec
 from pumpproof.spec.settings import MINUTES_PER_DAY
 from pumpproof.targets import Target
 
+from .draws import seed_only_draws
 from .scenarios import directed_scenarios
 from .session import ConformanceDiff, Session
 
@@ -440,7 +441,8 @@ def fuzz(
         seeded = hypothesis_seed(seed)(machine)
         failure: BaseException | None = None
         try:
-            run_state_machine_as_test(seeded, settings=settings)
+            with seed_only_draws():
+                run_state_machine_as_test(seeded, settings=settings)
         except BaseException as exc:
             if clock.fired:
                 _expected_when_cut(exc)

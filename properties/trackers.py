@@ -7,7 +7,6 @@ delivered insulin in a rolling window, insulin on board recomputed from deliveri
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -35,6 +34,7 @@ from pumpproof.pump_model.logic import (
     sum_,
 )
 
+from .bin_log import BinLog, Int64Array, int64_weights
 from .definitions import (
     CLOCK_OFFSET_MAX_MIN,
     EXTENDED_MIN_MAX,
@@ -176,7 +176,7 @@ class Ring:
     __slots__ = ("_added", "_end", "_iob", "_log", "_shifted", "newest", "size", "total")
     _ZEROS: dict[int, Ring] = {}  # noqa: RUF012 - the shared empty ring of each size
 
-    def __init__(self, log: list[int], end: int, newest: int, total: int, size: int) -> None:
+    def __init__(self, log: BinLog, end: int, newest: int, total: int, size: int) -> None:
         self._log, self._end, self.newest, self.total, self.size = log, end, newest, total, size
         self._iob: tuple[Sequence[int], int] | None = None  # (weights, dot) cache
         self._shifted: Ring | None = None  # successors, computed once
@@ -187,7 +187,7 @@ class Ring:
         ring = cls._ZEROS.get(size)
         if ring is None or ring._shifted is not None or ring._added is not None:
             # a fresh chain per session start keeps old sessions' logs collectable
-            ring = cls._ZEROS[size] = cls([], 0, 0, 0, size)
+            ring = cls._ZEROS[size] = cls(BinLog(), 0, 0, 0, size)
         return ring
 
     def __len__(self) -> int:
@@ -196,7 +196,7 @@ class Ring:
     def _completed(self) -> list[int]:
         """Bins 1 … size−1, oldest first (zeros before the log began)."""
         start = self._end - (self.size - 1)
-        part = self._log[max(start, 0):self._end]
+        part = self._log.values(max(start, 0), self._end)
         return [0] * (-start if start < 0 else 0) + part
 
     def __iter__(self) -> Iterator[int]:
@@ -229,10 +229,10 @@ class Ring:
             return self._shifted
         log, end = self._log, self._end
         evicted = self[self.size - 1] if self.size > 1 else self.newest
-        if len(log) == end:
+        if log.length == end:
             log.append(self.newest)
         elif log[end] != self.newest:  # another successor extended the log: fork it
-            log = [*log[:end], self.newest]
+            log = log.fork(end, self.newest)
         self._shifted = Ring(log, end + 1, 0, self.total - evicted, self.size)
         return self._shifted
 
@@ -253,23 +253,24 @@ class Ring:
             return cached[1]
         n = min(len(weights), self.size)
         start = self._end - (n - 1)
-        older = _older_first(weights, n)  # weights of bins n−1 … 1, as the log keeps them
-        if start < 0:
-            older = older[-start:]
-        part = self._log[max(start, 0):self._end]
-        value: int = self.newest * weights[0] + sum(map(operator.mul, part, older))
+        older, older64 = _older_first(weights, n)  # weights of bins n−1 … 1, as logged
+        skip = -start if start < 0 else 0
+        value: int = self.newest * weights[0] + self._log.dot(start + skip, self._end, older,
+                                                               older64, skip)
         self._iob = (weights, value)
         return value
 
 
-_OLDER_FIRST: dict[tuple[int, int], tuple[Sequence[int], tuple[int, ...]]] = {}
+_Older = tuple[tuple[int, ...], Int64Array | None]
+_OLDER_FIRST: dict[tuple[int, int], tuple[Sequence[int], _Older]] = {}
 
 
-def _older_first(weights: Sequence[int], n: int) -> tuple[int, ...]:
-    """``weights[n-1:0:-1]``, made once per weights table (a dot then needs no copies)."""
+def _older_first(weights: Sequence[int], n: int) -> _Older:
+    """``weights[n-1:0:-1]`` (and as int64, when exact), made once per weights table."""
     known = _OLDER_FIRST.get((id(weights), n))
     if known is None or known[0] is not weights:
-        known = _OLDER_FIRST[(id(weights), n)] = (weights, tuple(weights[n - 1:0:-1]))
+        older = tuple(weights[n - 1:0:-1])
+        known = _OLDER_FIRST[(id(weights), n)] = (weights, (older, int64_weights(older)))
     return known[1]
 
 

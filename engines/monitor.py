@@ -80,6 +80,8 @@ class Monitor:
         self.violations = 0  # properties violated so far
         self.before = observe(self.params, initial_state(self.params), 0, reason_code(None))
         self._compiled = compiled_observers(self.params, self.properties) if self.fast else None
+        self._last_request: Request | None = None  # ... and its plan, once it had one
+        self._last_plan: Any = None
 
     def feed(self, request: Request, after: Observation) -> list[Property]:
         """Judge one step; returns the properties violated for the first time now."""
@@ -87,7 +89,12 @@ class Monitor:
         memories: Sequence[Any]
         oks: Sequence[Any]
         triggered: Sequence[Any]
-        plan = self._compiled.hot_plan(request) if self._compiled is not None else None
+        if request is self._last_request:  # a run of ticks: the same request object
+            plan = self._last_plan
+        else:
+            plan = self._compiled.hot_plan(request) if self._compiled is not None else None
+            if plan is not None:
+                self._last_request, self._last_plan = request, plan
         if plan is None:
             memories, oks, triggered = self._interpret(range(len(old)), old, request, after,
                                                        list(old), [True] * len(old),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -104,7 +105,7 @@ def test_an_exit_before_answering_reports_the_status_and_stderr() -> None:
     finally:
         target.close()
     assert "exited" in str(caught.value)
-    time.sleep(0.1)
+    assert "panic: no reservoir" in caught.value.stderr  # read when the exit was found
     assert "panic: no reservoir" in target.stderr
 
 
@@ -113,11 +114,27 @@ def test_stderr_is_bounded() -> None:
                      stderr_limit=100, timeout_s=10)
     try:
         deadline = time.monotonic() + 5
-        while len(target._stderr) < 100 and time.monotonic() < deadline:
+        while len(target.stderr) < 100 and time.monotonic() < deadline:  # reading drains
             time.sleep(0.02)
     finally:
         target.close()
     assert target.stderr == "x" * 100 + "\n[stderr truncated at 100 bytes]"
+
+
+def test_a_target_writing_much_to_stderr_never_blocks_an_answer() -> None:
+    """Far more than a pipe holds (64 KiB) before each answer: it is drained while the
+    answer is awaited, one by one and pipelined, and the first bytes are kept."""
+    code = ("import sys\n"
+            "for n, line in enumerate(sys.stdin):\n"
+            "    sys.stderr.write(f'{n}:' + 'e' * 300_000 + '\\n'); sys.stderr.flush()\n"
+            "    print('{\"n\": %d}' % n, flush=True)\n")
+    target = _python(code, stderr_limit=1000, timeout_s=20)
+    try:
+        assert target.send({"op": "tick"}) == {"n": 0}
+        assert [a["n"] for a in target.send_many([{"op": "tick"}] * 5)] == [1, 2, 3, 4, 5]
+    finally:
+        target.close()
+    assert target.stderr.startswith("0:eee") and "truncated at 1000 bytes" in target.stderr
 
 
 # -- the fast codec decides exactly as the stdlib did (issue #15)
@@ -144,7 +161,9 @@ def _verdicts(target: SubprocessTarget, lines: list[bytes]) -> list[Any]:
 
 def _bare_target() -> SubprocessTarget:
     target = SubprocessTarget.__new__(SubprocessTarget)
-    target._stderr, target._stderr_limit = bytearray(), 1024
+    target._stderr, target._stderr_limit, target._stderr_fd = bytearray(), 1024, None
+    target._process = subprocess.Popen(["true"])  # a target that has already ended
+    target._process.wait()
     return target
 
 

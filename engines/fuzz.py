@@ -51,6 +51,7 @@ from pumpproof.spec.settings import MINUTES_PER_DAY
 from pumpproof.targets import Target
 
 from .draws import seed_only_draws
+from .gc_pause import fewer_collections
 from .scenarios import directed_scenarios
 from .session import ConformanceDiff, Session
 
@@ -416,6 +417,22 @@ def fuzz(
     ends the campaign with its shrunk trace. With ``deadline`` (a :func:`time.monotonic`
     instant) the campaign stops there, shrinking included, and keeps the best traces so far.
     """
+    with fewer_collections():
+        return _campaign(spec, params, properties, make_target, profile, seed, make_reference,
+                         scenarios, deadline)
+
+
+def _campaign(
+    spec: Spec,
+    params: Params,
+    properties: Sequence[Property],
+    make_target: Callable[[], Target],
+    profile: FuzzProfile,
+    seed: int,
+    make_reference: Callable[[], ReferencePump] | None,
+    scenarios: bool,
+    deadline: float | None,
+) -> FuzzOutcome:
     started = time.perf_counter()
     outcome = FuzzOutcome(triggers={p.id: 0 for p in properties})
     clock = _Clock(deadline)

@@ -399,6 +399,7 @@ def _collect(outcome: FuzzOutcome, session: Session) -> None:
     outcome.conformance.extend(session.diffs[:max(room, 0)])
 
 
+@fewer_collections()  # a context manager, here around each call
 def fuzz(
     spec: Spec,
     params: Params,
@@ -417,22 +418,6 @@ def fuzz(
     ends the campaign with its shrunk trace. With ``deadline`` (a :func:`time.monotonic`
     instant) the campaign stops there, shrinking included, and keeps the best traces so far.
     """
-    with fewer_collections():
-        return _campaign(spec, params, properties, make_target, profile, seed, make_reference,
-                         scenarios, deadline)
-
-
-def _campaign(
-    spec: Spec,
-    params: Params,
-    properties: Sequence[Property],
-    make_target: Callable[[], Target],
-    profile: FuzzProfile,
-    seed: int,
-    make_reference: Callable[[], ReferencePump] | None,
-    scenarios: bool,
-    deadline: float | None,
-) -> FuzzOutcome:
     started = time.perf_counter()
     outcome = FuzzOutcome(triggers={p.id: 0 for p in properties})
     clock = _Clock(deadline)

@@ -22,7 +22,8 @@ interpreter, for that kind.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -54,6 +55,7 @@ class Plan:
     compiled: tuple[int, ...]
     interpreted: tuple[int, ...]
     source: str
+    kind: int | None  # None: the plan of every kind
 
 
 class _Unsupported(Exception):
@@ -81,6 +83,19 @@ class _RingTerm(Ring):
 
     def shifted(self) -> Ring:
         return _RingTerm(self.symbols, f"{self.code}.shifted()")
+
+    def shifted_when(self, shift: Any) -> Ring:
+        """Shifted on a condition: a Python bool (the kind known), or ``r.kind == N`` (a plan
+        of every kind), printed as a conditional expression; anything else is unsupported."""
+        if isinstance(shift, bool):
+            return self.shifted() if shift else self
+        if z3.is_eq(shift) and z3.is_const(shift.arg(0)) and z3.is_int_value(shift.arg(1)):
+            name = shift.arg(0).decl().name()
+            if name in self.symbols.access:
+                return _RingTerm(self.symbols, f"({self.code}.shifted() if "
+                                 f"{self.symbols.access[name]} == {shift.arg(1).as_long()} "
+                                 f"else {self.code})")
+        raise _Unsupported(f"a ring shifted when {shift}")
 
     def added(self, amount: Any) -> Ring:
         if isinstance(amount, int) and not isinstance(amount, bool):
@@ -147,8 +162,10 @@ class _Symbols:
             return z3.Array(name, z3.IntSort(), z3.BoolSort())
         raise _Unsupported(f"memory of type {type(template).__name__}")
 
-    def request(self, kind: int, slots: int) -> Request:
-        values: dict[str, Any] = {"kind": kind}
+    def request(self, kind: int | None, slots: int) -> Request:
+        """The step's request: of ``kind``, or of any kind (None: the kind is an input)."""
+        values: dict[str, Any] = {
+            "kind": self.fresh("int", "r_kind", "r.kind") if kind is None else kind}
         for f in fields(Request):
             if f.name == "kind":
                 continue
@@ -376,19 +393,21 @@ def _terms(value: Any) -> list[Any]:
 
 
 def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
-           memories: Sequence[Any], kind: int, slots: int) -> Plan:
-    """The plan of one request kind: trace every observer, print those that can be."""
+           memories: Sequence[Any], kind: int | None, slots: int) -> Plan:
+    """The plan of one request kind (None: of every kind, the kind read at run time):
+    trace every observer, print those that can be."""
     view = StepView(symbols.request(kind, slots), symbols.observation("b"),
                     symbols.observation("a"))
     traced: list[tuple[int, Any, Any]] = []
     interpreted: list[int] = []
-    for index, (prop, before) in enumerate(zip(properties, memories, strict=True)):
-        try:
-            if before is None:
-                raise _Unsupported("memory")
-            traced.append((index, before, prop.update(ctx, before, view)))
-        except (_Unsupported, z3.Z3Exception, TypeError):
-            interpreted.append(index)
+    with _no_truth_values():
+        for index, (prop, before) in enumerate(zip(properties, memories, strict=True)):
+            try:
+                if before is None:
+                    raise _Unsupported("memory")
+                traced.append((index, before, prop.update(ctx, before, view)))
+            except (_Unsupported, z3.Z3Exception, TypeError):
+                interpreted.append(index)
     try:
         printer, results = _print(symbols, traced)
     except _Unsupported:  # find the observers that cannot be printed, one by one
@@ -411,9 +430,31 @@ def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
     source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
     scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct, "_lookup": _lookup,
                              **symbols.constants}
-    exec(compile(source, f"<observers kind={kind} slots={slots}>", "exec"), scope)
+    label = "any" if kind is None else kind
+    exec(compile(source, f"<observers kind={label} slots={slots}>", "exec"), scope)
     return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(sorted(interpreted)),
-                source)
+                source, kind)
+
+
+def _refuse_truth_value(term: Any) -> bool:
+    if z3.is_true(term):
+        return True
+    if z3.is_false(term):
+        return False
+    raise z3.Z3Exception(f"an observer branched in Python on the term {term}")
+
+
+@contextmanager
+def _no_truth_values() -> Iterator[None]:
+    """While observers are traced, a Python ``if`` on a term raises (the observer is then
+    interpreted). Z3 itself would answer an equation by comparing its two sides' syntax
+    (``if r.kind == 0`` would silently be False), which would print the wrong branch."""
+    saved = z3.AstRef.__bool__
+    z3.AstRef.__bool__ = _refuse_truth_value  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        z3.AstRef.__bool__ = saved  # type: ignore[method-assign]
 
 
 def _print(symbols: _Symbols, traced: list[tuple[int, Any, Any]]
@@ -441,10 +482,12 @@ def _value(printer: _Printer, value: Any) -> str:
     raise _Unsupported(f"verdict {value!r}")
 
 
-# A request kind is traced once this many of its steps have been judged (by every session
-# sharing the plans): tracing one kind costs about as much as interpreting the observers
-# over ~200 steps, so a kind seen a few times in a campaign stays interpreted.
-HOT_AFTER = 256
+# Three ways to judge a step, cheapest to set up first. The observers interpreted (about
+# 120 µs a step); after GENERIC_AFTER interpreted steps, one plan traced for every kind at
+# once (the kind an input: ~50 ms to trace, ~1.7 times one kind's); and for a kind seen
+# HOT_AFTER times, a plan of its own (~30 ms, the kind folded in: the fastest per step).
+GENERIC_AFTER = 128
+HOT_AFTER = 1024
 
 
 class CompiledObservers:
@@ -456,27 +499,41 @@ class CompiledObservers:
         self._symbols = _Symbols()
         self._memories = tuple(self._symbols.memory(p.init(self.ctx), index)
                                for index, p in enumerate(self.properties))
-        self._plans: dict[tuple[int, int], Plan] = {}
+        self._plans: dict[tuple[int | None, int], Plan] = {}
         self._seen: dict[tuple[int, int], int] = {}
+        self._interpreted = 0  # steps judged with no plan at all
 
     def plan(self, request: Request) -> Plan:
         """The plan of ``request``'s kind, traced now if it was not yet."""
-        key = (request.kind, len(request.schedule))
-        found = self._plans.get(key)
+        return self._plan(request.kind, len(request.schedule))
+
+    def generic_plan(self, request: Request) -> Plan:
+        """The plan of every kind with ``request``'s schedule length, traced now if need be."""
+        return self._plan(None, len(request.schedule))
+
+    def _plan(self, kind: int | None, slots: int) -> Plan:
+        found = self._plans.get((kind, slots))
         if found is None:
-            found = self._plans[key] = _trace(self.ctx, self.properties, self._symbols,
-                                              self._memories, *key)
+            found = self._plans[(kind, slots)] = _trace(self.ctx, self.properties,
+                                                        self._symbols, self._memories,
+                                                        kind, slots)
         return found
 
     def hot_plan(self, request: Request) -> Plan | None:
-        """The plan of ``request``'s kind once the kind is frequent (:data:`HOT_AFTER`);
-        None before: the caller interprets the observers (the same results, tested)."""
+        """The cheapest plan worth having for ``request`` now (see :data:`HOT_AFTER`); None
+        while none is: the caller interprets the observers (the same results, tested)."""
         key = (request.kind, len(request.schedule))
         found = self._plans.get(key)
         if found is not None:
             return found
         seen = self._seen[key] = self._seen.get(key, 0) + 1
-        return self.plan(request) if seen > HOT_AFTER else None
+        if seen > HOT_AFTER:
+            return self._plan(*key)
+        generic = self._plans.get((None, key[1]))
+        if generic is not None:
+            return generic
+        self._interpreted += 1
+        return self._plan(None, key[1]) if self._interpreted > GENERIC_AFTER else None
 
 _CACHE: dict[tuple[Params, tuple[int, ...]], tuple[tuple[Property, ...], CompiledObservers]] = {}
 

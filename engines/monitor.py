@@ -93,7 +93,7 @@ class Monitor:
             plan = self._last_plan
         else:
             plan = self._compiled.hot_plan(request) if self._compiled is not None else None
-            if plan is not None:
+            if plan is not None and plan.kind is not None:  # the kind's own: final
                 self._last_request, self._last_plan = request, plan
         if plan is None:
             memories, oks, triggered = self._interpret(range(len(old)), old, request, after,

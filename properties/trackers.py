@@ -236,6 +236,10 @@ class Ring:
         self._shifted = Ring(log, end + 1, 0, self.total - evicted, self.size)
         return self._shifted
 
+    def shifted_when(self, shift: bool) -> Ring:
+        """:meth:`shifted` if ``shift``, else this ring."""
+        return self.shifted() if shift else self
+
     def added(self, amount: int) -> Ring:
         if not amount:
             return self
@@ -303,9 +307,8 @@ def window_init(ctx: Context) -> Any:
 
 def _ring_after(ring: Ring, view: StepView) -> Ring:
     """:func:`window_after` on a :class:`Ring` (1-minute bins): shift only on a tick."""
-    if view.request.kind == _KIND_CODES["tick"]:
-        ring = ring.shifted()
-    return ring.added(view.after.delivered_mU)
+    tick = view.request.kind == _KIND_CODES["tick"]  # a term when traced for every kind
+    return ring.shifted_when(tick).added(view.after.delivered_mU)
 
 
 def window_after(ctx: Context, ring: Any, view: StepView) -> Any:

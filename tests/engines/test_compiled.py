@@ -91,12 +91,14 @@ def _steps(draw: st.DrawFn) -> tuple[Request, Observation, Observation, list[Any
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(_steps())
+@given(_steps(), st.booleans())
 def test_generated_code_equals_every_observer_on_any_step(
-    step: tuple[Request, Observation, Observation, list[Any]],
+    step: tuple[Request, Observation, Observation, list[Any]], generic: bool,
 ) -> None:
+    """The plan of the request's kind, or the plan of every kind (the kind read at run
+    time), on any memories and answers."""
     request, before, after, memories = step
-    plan = COMPILED.plan(request)
+    plan = COMPILED.generic_plan(request) if generic else COMPILED.plan(request)
     results = zip(*plan.step(memories, request, before, after), strict=True)
     view = StepView(request, before, after)
     for index, (memory, ok, triggered) in enumerate(results):
@@ -109,9 +111,10 @@ def test_generated_code_equals_every_observer_on_any_step(
 def test_every_built_in_observer_is_compiled_for_every_kind() -> None:
     for kind in range(len(KINDS)):
         for slots in (0, PARAMS.schedule_slots):
-            plan = COMPILED.plan(Request(kind=kind, schedule=((0, 0),) * slots))
-            assert plan.interpreted == (), KINDS[kind]
-            assert plan.compiled == tuple(range(len(PROPERTIES)))
+            request = Request(kind=kind, schedule=((0, 0),) * slots)
+            for plan in (COMPILED.plan(request), COMPILED.generic_plan(request)):
+                assert plan.interpreted == (), KINDS[kind]
+                assert plan.compiled == tuple(range(len(PROPERTIES)))
 
 
 def _runs(monitor: Monitor) -> list[tuple[Any, ...]]:
@@ -119,14 +122,18 @@ def _runs(monitor: Monitor) -> list[tuple[Any, ...]]:
              run.explanation) for run in monitor.runs]
 
 
-@pytest.mark.parametrize("hot_after", [0, compiled.HOT_AFTER], ids=["all-compiled", "hot-only"])
+@pytest.mark.parametrize(("hot_after", "generic_after"), [
+    (0, 0), (10**9, 0), (compiled.HOT_AFTER, compiled.GENERIC_AFTER), (10**9, 10**9),
+], ids=["kind-plans", "generic-plan", "as-shipped", "interpreted"])
 @pytest.mark.parametrize("rules", [None, bolus_limit_shifted(100)], ids=["reference", "mutant"])
 def test_generated_monitor_equals_interpreted_on_every_scenario(
-    rules: Any, hot_after: int, monkeypatch: pytest.MonkeyPatch,
+    rules: Any, hot_after: int, generic_after: int, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Step by step, the same memories, trigger counts, violations and explanations, with
-    every kind compiled at once or only the frequent ones (the rest interpreted)."""
+    """Step by step, the same memories, trigger counts, violations and explanations,
+    whether every kind has its own plan, one plan serves every kind, plans come as they
+    would in a campaign, or nothing is compiled."""
     monkeypatch.setattr(compiled, "HOT_AFTER", hot_after)
+    monkeypatch.setattr(compiled, "GENERIC_AFTER", generic_after)
     monkeypatch.setattr(compiled, "_CACHE", {})
     for name, trace in sorted(directed_scenarios(SPEC.settings).items()):
         pump = ReferencePump(SPEC, rules=rules or REFERENCE)

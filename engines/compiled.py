@@ -279,6 +279,8 @@ class _Printer:
         if op == _NUMERAL:
             return text
         if op == _INPUT:
+            if self.uses.get(key, 0) <= 1:  # read where used (maybe never, short-circuited)
+                return text
             name = self.names[key] = f"v{len(self.names)}"
             self.loads.append(f"{name} = {text}")
             return name

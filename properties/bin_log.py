@@ -92,5 +92,5 @@ class BinLog:
         """Σ bin[start + i] · weights[skip + i] for i < end − start, exactly (the weights
         past ``skip`` are as many as the bins)."""
         if self._array is not None and weights64 is not None:
-            return int(self._array[start:end] @ weights64[skip:])
+            return int(self._array[start:end].dot(weights64[skip:]))
         return sum(map(operator.mul, self.values(start, end), islice(weights, skip, None)))

@@ -81,7 +81,8 @@ assert set(_EVENT_FIELDS) == set(KINDS) - {"tick", "invalid"}
 
 def parse_event(event: Any, params: Params) -> Request:
     """A protocol event object as a model request (kind ``invalid`` when refused)."""
-    if not isinstance(event, Mapping) or not isinstance(event.get("kind"), str):
+    if (type(event) is not dict and not isinstance(event, Mapping)) or not isinstance(
+            event.get("kind"), str):
         return _invalid("bad_request")
     kind = event["kind"]
     if kind not in _EVENT_FIELDS:
@@ -173,7 +174,7 @@ class ReferencePump:
         return obs
 
     def handle(self, message: Any) -> dict[str, Any]:
-        if not isinstance(message, Mapping):
+        if type(message) is not dict and not isinstance(message, Mapping):  # ABC check: ~1 µs
             return {"ok": False, "reason": "bad_request"}
         op = message.get("op")
         if op == "configure":

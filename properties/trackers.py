@@ -228,8 +228,12 @@ class Ring:
         if self._shifted is not None:
             return self._shifted
         log, end = self._log, self._end
-        evicted = self[self.size - 1] if self.size > 1 else self.newest
-        if log.length == end:
+        if self.size > 1:  # bin size − 1, read from the log directly (no index checks)
+            position = end - (self.size - 1)
+            evicted = log.items[position] if position >= 0 else 0
+        else:
+            evicted = self.newest
+        if len(log.items) == end:
             log.append(self.newest)
         elif log[end] != self.newest:  # another successor extended the log: fork it
             log = log.fork(end, self.newest)

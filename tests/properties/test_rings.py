@@ -85,7 +85,7 @@ def test_a_bin_log_dot_is_exact_on_both_paths(values: list[int], weights: list[i
     log = BinLog()
     for value in values:
         log.append(value)
-    assert log.values(0, log.length) == values
+    assert log.values(0, len(log)) == values
     start = data.draw(st.integers(0, len(values)))
     skip = data.draw(st.integers(0, 300 - (len(values) - start)))
     used = weights[skip:skip + len(values) - start]

@@ -56,6 +56,8 @@ class Plan:
     interpreted: tuple[int, ...]
     source: str
     kind: int | None  # None: the plan of every kind
+    counted: Callable[[Sequence[Any], Request, Observation, Observation, list[int]],
+                      tuple[tuple[Any, ...], bool]]  # see :func:`_source`
 
 
 class _Unsupported(Exception):
@@ -425,17 +427,32 @@ def _trace(ctx: Context, properties: Sequence[Property], symbols: _Symbols,
     columns = {index: result for (index, *_), result in zip(traced, results, strict=True)}
     rows = [columns.get(index, (f"M[{index}]", "True", "False"))
             for index in range(len(properties))]
-    body = [*printer.loads, *printer.lines, *(
-        f"{name} = (\n" + "".join(f"        {row[part]},\n" for row in rows) + "    )"
-        for part, name in enumerate(("memories", "oks", "triggered"))),
-        "return memories, oks, triggered"]
-    source = "def step(M, r, b, a):\n" + "".join(f"    {line}\n" for line in body)
+    source = _source(printer, rows)
     scope: dict[str, Any] = {"_div": _div, "_mod": _mod, "_distinct": _distinct, "_lookup": _lookup,
                              **symbols.constants}
     label = "any" if kind is None else kind
     exec(compile(source, f"<observers kind={label} slots={slots}>", "exec"), scope)
     return Plan(scope["step"], tuple(i for i, *_ in traced), tuple(sorted(interpreted)),
-                source, kind)
+                source, kind, scope["counted"])
+
+
+def _source(printer: _Printer, rows: list[tuple[str, str, str]]) -> str:
+    """Two functions over the same straight-line body: ``step`` returns every observer's
+    memory, ``ok`` and ``triggered``; ``counted`` adds the triggers into the list ``T`` in
+    place and returns the memories and whether every ``ok`` holds (a step with a
+    violation, rare, is judged again with ``step`` to learn which)."""
+    shared = [*printer.loads, *printer.lines, "memories = (\n" + "".join(
+        f"        {memory},\n" for memory, _, _ in rows) + "    )"]
+    step = [*shared, *(f"{name} = (\n" + "".join(f"        {row[part]},\n" for row in rows)
+                       + "    )" for part, name in ((1, "oks"), (2, "triggered"))),
+            "return memories, oks, triggered"]
+    oks = [ok for _, ok, _ in rows if ok != "True"]
+    counted = [*shared, *(
+        f"T[{index}] += 1" if triggered == "True" else f"if {triggered}:\n        T[{index}] += 1"
+        for index, (_, _, triggered) in enumerate(rows) if triggered != "False"),
+        "return memories, " + (" and ".join(f"({ok})" for ok in oks) or "True")]
+    return "".join(f"def {name}(M, r, b, a{extra}):\n" + "".join(f"    {line}\n" for line in body)
+                   for name, extra, body in (("step", "", step), ("counted", ", T", counted)))
 
 
 def _refuse_truth_value(term: Any) -> bool:

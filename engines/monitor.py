@@ -9,7 +9,6 @@ trigger happened. It knows nothing about the target but its answers.
 from __future__ import annotations
 
 import dataclasses
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +94,14 @@ class Monitor:
             plan = self._compiled.hot_plan(request) if self._compiled is not None else None
             if plan is not None and plan.kind is not None:  # the kind's own: final
                 self._last_request, self._last_plan = request, plan
+        if plan is not None and not plan.interpreted:  # the common case: all generated
+            memories, all_ok = plan.counted(old, request, before, after, self.triggers)
+            if all_ok:
+                self.memories, self.before = memories, after
+                self.index += 1
+                return []
+            _, oks, _ = plan.step(old, request, before, after)  # which failed (pure)
+            return self._record(memories, oks, request, after, old)
         if plan is None:
             memories, oks, triggered = self._interpret(range(len(old)), old, request, after,
                                                        list(old), [True] * len(old),
@@ -105,11 +112,17 @@ class Monitor:
                 memories, oks, triggered = self._interpret(
                     plan.interpreted, old, request, after, list(memories), list(oks),
                     list(triggered))
-        if True in triggered:
-            self.triggers = list(map(operator.add, self.triggers, triggered))
+        for position, triggered_now in enumerate(triggered):
+            if triggered_now:
+                self.triggers[position] += 1
+        return self._record(memories, oks, request, after, old)
+
+    def _record(self, memories: Sequence[Any], oks: Sequence[Any], request: Request,
+                after: Observation, old: Sequence[Any]) -> list[Property]:
+        """The step's violations (first ones only) recorded; the monitor moves on."""
         newly: list[Property] = []
         if False in oks:
-            view = StepView(request, before, after)
+            view = StepView(request, self.before, after)
             for run, ok in zip(self.runs, oks, strict=True):
                 if not ok and run.violation_at is None:
                     run.violation_at = self.index

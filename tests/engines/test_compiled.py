@@ -99,7 +99,11 @@ def test_generated_code_equals_every_observer_on_any_step(
     time), on any memories and answers."""
     request, before, after, memories = step
     plan = COMPILED.generic_plan(request) if generic else COMPILED.plan(request)
-    results = zip(*plan.step(memories, request, before, after), strict=True)
+    memories_now, oks, triggered = plan.step(memories, request, before, after)
+    counts = [0] * len(PROPERTIES)  # the campaign's entry point: triggers counted in place
+    assert plan.counted(memories, request, before, after, counts) == (memories_now, all(oks))
+    assert counts == [int(bool(t)) for t in triggered]
+    results = zip(memories_now, oks, triggered, strict=True)
     view = StepView(request, before, after)
     for index, (memory, ok, triggered) in enumerate(results):
         check = PROPERTIES[index].update(COMPILED.ctx, memories[index], view)

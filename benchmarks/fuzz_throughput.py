@@ -47,17 +47,18 @@ class Recording:
 
     def __init__(self, inner: Target, sent: list[Any]) -> None:
         self.name, self._inner, self._sent = inner.name, inner, sent
+        self.overlaps_work = getattr(inner, "overlaps_work", False)  # as the target does
 
-    def send(self, request: Any) -> Any:
+    def send(self, request: Any, **meanwhile: Any) -> Any:
         self._sent.append(request)
-        return self._inner.send(request)
+        return self._inner.send(request, **meanwhile)
 
-    def send_many(self, requests: list[Any]) -> list[Any]:
+    def send_many(self, requests: list[Any], **meanwhile: Any) -> list[Any]:
         inner = getattr(self._inner, "send_many", None)
         if inner is None:  # as Session does for a target without pipelining
             return [self.send(request) for request in requests]
         self._sent.extend(requests)
-        answers: list[Any] = inner(requests)
+        answers: list[Any] = inner(requests, **meanwhile)
         return answers
 
     def close(self) -> None:

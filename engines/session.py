@@ -15,7 +15,7 @@ from typing import Any
 from pumpproof.errors import AnswerError, TargetFailure
 from pumpproof.properties.evidence import ConformanceDiff
 from pumpproof.properties.observer import Property
-from pumpproof.pump_model import Observation, Params, ReferencePump, Request
+from pumpproof.pump_model import Observation, Params, ReferencePump
 from pumpproof.pump_model.jsonschemas import answer_problems
 from pumpproof.pump_model.protocol import (
     observation_from_json,
@@ -73,21 +73,50 @@ class Session:
         self.send_batch([message])
 
     def send_batch(self, messages: Sequence[dict[str, Any]]) -> None:
-        """Send in order (pipelined if the target supports it), judging every answer."""
+        """Send in order (pipelined if the target supports it), judging every answer.
+
+        A target that can work while pumpproof does (a subprocess: ``overlaps_work``) is
+        handed the reference's lockstep as ``meanwhile``: the reference steps the batch
+        while the target computes its answers, after the requests went out.
+        """
+        overlap = self.reference is not None and getattr(self.target, "overlaps_work", False)
         send_many = getattr(self.target, "send_many", None)
-        if send_many is not None and len(messages) > 1:
+        if overlap or (send_many is not None and len(messages) > 1):
             start = len(self.trace)
             self.trace.extend(messages)  # the trace holds what was sent, answered or not
-            answers = send_many(messages)
+            wants: list[Any] = []
+
+            def meanwhile() -> None:
+                wants.extend(map(self._reference_answer, messages))
+
+            if send_many is not None and len(messages) > 1:
+                answers = (send_many(messages, meanwhile=meanwhile) if overlap
+                           else send_many(messages))
+            else:
+                answers = [self.target.send(messages[0], meanwhile=meanwhile)]  # type: ignore[call-arg]
+            if overlap and not wants:  # the target answered before it needed to wait
+                meanwhile()
             for index, (message, answer) in enumerate(zip(messages, answers, strict=True)):
-                self._judge(message, answer, start + index)
+                self._judge(message, answer, start + index, wants[index] if overlap else None)
             return
         for message in messages:
             self.trace.append(message)
             answer = self.target.send(message)
-            self._judge(message, answer, len(self.trace) - 1)
+            self._judge(message, answer, len(self.trace) - 1, None)
 
-    def _judge(self, message: dict[str, Any], answer: Any, index: int) -> None:
+    def _reference_answer(self, message: dict[str, Any]) -> Any:
+        """The reference's answer to ``message``: an :class:`Observation` when it runs under
+        the session's settings (the same parsed request), else its protocol answer."""
+        assert self.reference is not None
+        if self._reference_same_params:  # (configure set it; a dataclass == costs ~1 µs)
+            request = request_from_json(message, self.params)
+            assert request is not None
+            return self.reference.apply(request)
+        return self.reference.handle(message)
+
+    def _judge(self, message: dict[str, Any], answer: Any, index: int, want: Any) -> None:
+        """Check, compare and monitor one answer; ``want`` is the reference's answer when it
+        was computed ahead (None: it is computed now, if a reference runs)."""
         request = request_from_json(message, self.params)
         assert request is not None
         try:
@@ -96,23 +125,22 @@ class Session:
             del self.trace[index + 1:]  # the trace ends at the offending request
             raise TargetFailure(f"answer to request {index} breaks the protocol: {exc}") from None
         if self.reference is not None:
-            self._compare(message, request, observation, answer, index)
+            self._compare(want if want is not None else self._reference_answer(message),
+                          observation, answer, index)
         self.monitor.feed(request, observation)
 
-    def _compare(self, message: dict[str, Any], request: Request, observation: Observation,
-                 answer: dict[str, Any], index: int) -> None:
-        """The reference steps the same parsed request (what ``handle`` would parse from the
-        message); the answers are compared as records, and as JSON only when they differ."""
-        assert self.reference is not None
-        if self._reference_same_params:  # (configure set it; a dataclass == costs ~1 µs)
-            want_obs = self.reference.apply(request)
-            if len(self.diffs) >= self.max_diffs or _same_compared(observation, want_obs):
+    def _compare(self, want: Any, observation: Observation, answer: dict[str, Any],
+                 index: int) -> None:
+        """The target's answer against the reference's (``want``, from
+        :meth:`_reference_answer`): as records, and as JSON only when they differ."""
+        if len(self.diffs) >= self.max_diffs:
+            return
+        if isinstance(want, Observation):
+            if _same_compared(observation, want):
                 return
-            expected = observation_to_json(want_obs)
+            expected = observation_to_json(want)
         else:
-            expected = self.reference.handle(message)
-            if len(self.diffs) >= self.max_diffs:
-                return
+            expected = want
         for name in _COMPARED:
             got, want = answer.get(name), expected.get(name)
             if name == "alarms" and isinstance(got, list):

@@ -31,7 +31,7 @@ import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pumpproof.errors import TargetFailure
@@ -64,6 +64,8 @@ __all__ = ["SubprocessTarget"]
 
 class SubprocessTarget:
     """``cmd:./build/pump_host --json``: one process per session."""
+
+    overlaps_work = True  # ``send``/``send_many`` take ``meanwhile`` (see Session)
 
     def __init__(
         self,
@@ -207,13 +209,19 @@ class SubprocessTarget:
             self._drain_stderr(wait_for_end_s=1.0)
         return TargetFailure(message, self.stderr)
 
-    def send(self, request: Any) -> Any:
+    def send(self, request: Any, meanwhile: Callable[[], None] | None = None) -> Any:
+        """One request and its answer; ``meanwhile`` runs while the target computes."""
         self._write([json.dumps(request, separators=(",", ":"))])
+        if meanwhile is not None:
+            meanwhile()
         return self._read()
 
-    def send_many(self, requests: Sequence[Any]) -> list[Any]:
+    def send_many(self, requests: Sequence[Any],
+                  meanwhile: Callable[[], None] | None = None) -> list[Any]:
         """Pipelined: at most ``window`` requests in flight (a sliding window: each answer
-        lets one more request go), answers in order, each within the timeout."""
+        lets one more request go), answers in order, each within the timeout.
+        ``meanwhile`` runs once, after the first requests went out and before the first
+        wait for an answer (pumpproof's own work overlaps the target's)."""
         lines = list(map(self._line, requests))
         assert self._process.stdin is not None
         stdin_fd = self._process.stdin.fileno()
@@ -230,6 +238,10 @@ class SubprocessTarget:
                     sent = min(sent + room, len(lines))
                 if pending:
                     pending = self._write_some(stdin_fd, pending)
+                if meanwhile is not None:
+                    work: Callable[[], None] = meanwhile
+                    meanwhile = None
+                    work()
                 answers.extend(self._parse_all(self._lines_available(pending != b"")))
         finally:
             os.set_blocking(stdin_fd, True)

@@ -49,6 +49,23 @@ def test_answers_come_back_in_order_one_by_one_and_pipelined(serve: SubprocessTa
     assert [a["t"] for a in answers] == list(range(2, 32))
 
 
+def test_work_meanwhile_runs_once_between_writing_and_reading(serve: SubprocessTarget) -> None:
+    """``meanwhile`` runs once per call, after the requests went out (the target answers
+    while it runs) and before the answers are read; the answers are unchanged."""
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        time.sleep(0.05)  # the target has its answers ready by now
+        calls.append(len(serve._buffer))  # nothing read yet
+
+    assert serve.send(CONFIGURE, meanwhile=meanwhile)["ok"] is True
+    assert serve.send({"op": "tick"}, meanwhile=meanwhile)["t"] == 1
+    serve.window = 7
+    answers = serve.send_many([{"op": "tick"}] * 30, meanwhile=meanwhile)
+    assert [a["t"] for a in answers] == list(range(2, 32))
+    assert calls == [0, 0, 0]
+
+
 def test_close_ends_the_process(serve: SubprocessTarget) -> None:
     serve.send(CONFIGURE)
     serve.close()

@@ -76,9 +76,12 @@ class BinLog:
             if array is not None:
                 grown[:self._synced] = array[:self._synced]
             array = self._array = grown
-        if self._synced < length:
-            array[self._synced:length] = self.items[self._synced:length]
-            self._synced = length
+        synced = self._synced
+        if synced == length - 1:  # the usual case: one bin since the last product
+            array[synced] = self.items[synced]
+        elif synced < length:
+            array[synced:length] = self.items[synced:length]
+        self._synced = length
         return array
 
     def dot(self, start: int, end: int, weights: Sequence[int],

@@ -14,12 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pumpproof.engines.malformed import WELL_FORMED, malformed_events
 from pumpproof.errors import AnswerError
 from pumpproof.pump_model.codes import ALARMS, MODES, REASONS
 from pumpproof.pump_model.jsonschemas import (
     SCHEMA_NAMES,
     _validator,
     answer_problems,
+    event_is_valid,
     request_problems,
     schema,
     schema_path,
@@ -100,3 +102,25 @@ def test_shipped_files(name: Any) -> None:
     assert text.startswith("{") and schema(name)["$schema"].endswith("2020-12/schema")
     with open(schema_path(name), encoding="utf-8") as handle:
         assert handle.read() == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(WELL_FORMED)), st.data())
+def test_an_event_is_judged_by_its_kind_as_by_the_whole_schema(kind: str,
+                                                                data: st.DataObject) -> None:
+    """``event_is_valid`` (the kind's branch alone) agrees with request.schema.json."""
+    event = dict(WELL_FORMED[kind])
+    for name in list(event):
+        roll = data.draw(st.integers(0, 5))
+        if roll == 0 and name != "kind":
+            del event[name]
+        elif roll == 1:
+            event[name] = data.draw(_JUNK)
+    if data.draw(st.booleans()):
+        event["kind"] = data.draw(st.sampled_from([*sorted(WELL_FORMED), "warp", 3]))
+    assert event_is_valid(event) == (not request_problems({"op": "event", "event": event}))
+
+
+def test_every_malformed_event_and_no_well_formed_one_is_refused() -> None:
+    assert all(event_is_valid(event) for event in WELL_FORMED.values())
+    assert not any(event_is_valid(mutant) for mutant in malformed_events())

@@ -81,7 +81,8 @@ class Session:
         """
         overlap = self.reference is not None and getattr(self.target, "overlaps_work", False)
         send_many = getattr(self.target, "send_many", None)
-        if overlap or (send_many is not None and len(messages) > 1):
+        pipelined = send_many is not None and len(messages) > 1
+        if pipelined or (overlap and len(messages) == 1):
             start = len(self.trace)
             self.trace.extend(messages)  # the trace holds what was sent, answered or not
             wants: list[Any] = []
@@ -89,7 +90,8 @@ class Session:
             def meanwhile() -> None:
                 wants.extend(map(self._reference_answer, messages))
 
-            if send_many is not None and len(messages) > 1:
+            if pipelined:
+                assert send_many is not None
                 answers = (send_many(messages, meanwhile=meanwhile) if overlap
                            else send_many(messages))
             else:

@@ -35,9 +35,12 @@ OTHER_SETTINGS_FUZZ: dict[str, FuzzProfile] = {
 
 #: Each Z3 check is bounded by Z3's resource limit (deterministic), never by time; the
 #: wall-clock backstop is only a safety net (see :mod:`pumpproof.engines.budget`). ci's
-#: limits are the defaults (engines/prove.py); thorough's are ten times its own peaks:
-#: BMC to depth 6 (THOROUGH_BMC_NOTE), and the largest ``proof_rlimit`` of a property
-#: (P-DOSE-AUTO-TEMP-IOB's inductive step: 40.5 M) for k-induction.
+#: limits are the defaults (engines/prove.py). thorough's k-induction limit covers the
+#: largest ``proof_rlimit`` (410 M: ten times P-DOSE-AUTO-TEMP-IOB's inductive step); its
+#: BMC limit is near Z3's ceiling of 2**32 - 1, since depth 6 is the costliest search
+#: (P-DOSE-WHOLE-PULSES: 174 M at depth 5; P-DOSE-AUTO-TEMP-IOB's depth 6 did not conclude
+#: in 20 minutes): about as long as the former 600 s, but the same on every run. Its
+#: backstop is far above the time 4 000 M take at the slowest count measured.
 THOROUGH_BMC_RLIMIT = 4_000_000_000
 THOROUGH_INDUCTION_RLIMIT = 500_000_000
 THOROUGH_BACKSTOP_S = 7200

@@ -7,8 +7,8 @@ property, the results of each :class:`Method`). Writing files and printing belon
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from pumpproof.engines.budget import rlimit_text
 from pumpproof.engines.contracts import check_contracts
@@ -16,7 +16,7 @@ from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz, mer
 from pumpproof.engines.prove import ProofSettings, bmc, k_induction, prove_state_invariants
 from pumpproof.engines.scenarios import settings_profiles
 from pumpproof.errors import SpecError
-from pumpproof.properties.catalogue import all_properties, by_id
+from pumpproof.properties.catalogue import MODULES_ENV, all_properties, by_id, property_modules
 from pumpproof.properties.contracts import ContractProperty
 from pumpproof.properties.evidence import Evidence, PropertyEvidence
 from pumpproof.properties.observer import Property
@@ -24,6 +24,8 @@ from pumpproof.properties.verdicts import Method, MethodResult, Verdict
 from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
+
+from .isolated import map_isolated
 
 __all__ = ["PROOF_SETTINGS", "check_links", "fuzz_result", "prove_all", "verify"]
 
@@ -37,11 +39,12 @@ OTHER_SETTINGS_FUZZ: dict[str, FuzzProfile] = {
 #: wall-clock backstop is only a safety net (see :mod:`pumpproof.engines.budget`). ci's
 #: limits are the defaults (engines/prove.py). thorough's k-induction limit covers the
 #: largest ``proof_rlimit`` (410 M: ten times P-DOSE-AUTO-TEMP-IOB's inductive step); its
-#: BMC limit is near Z3's ceiling of 2**32 - 1, since depth 6 is the costliest search
-#: (P-DOSE-WHOLE-PULSES: 174 M at depth 5; P-DOSE-AUTO-TEMP-IOB's depth 6 did not conclude
-#: in 20 minutes): about as long as the former 600 s, but the same on every run. Its
-#: backstop is far above the time 4 000 M take at the slowest count measured.
-THOROUGH_BMC_RLIMIT = 4_000_000_000
+#: BMC limit is ten times the costliest depth-6 search check that concluded (P-DOSE-WHOLE-
+#: PULSES, 174 M at depth 5, of 11 properties measured; its depth 6, P-DOSE-AUTO-TEMP-IOB's
+#: and P-ALG-EXTENDED-EVEN's did not conclude in 15 minutes on a loaded machine, and now end
+#: unknown at the limit, the same on every run). Its backstop is far above the time 2 000 M
+#: take at the slowest count measured (1.1 M/s for that search).
+THOROUGH_BMC_RLIMIT = 2_000_000_000
 THOROUGH_INDUCTION_RLIMIT = 500_000_000
 THOROUGH_BACKSTOP_S = 7200
 PROOF_SETTINGS: dict[str, ProofSettings] = {
@@ -75,28 +78,20 @@ def _prove_one(args: ProofJob) -> list[MethodResult]:
     return [k_induction(prop, params, induction), bmc(prop, params, search)]
 
 
-def _prove_share(jobs: Sequence[ProofJob]) -> list[list[MethodResult]]:
-    return [_prove_one(job) for job in jobs]
+def _prove_fresh(task: tuple[tuple[str, ...], ProofJob]) -> list[MethodResult]:
+    """One job in its fresh process, with the parent's ``--properties`` modules."""
+    modules, job = task
+    os.environ[MODULES_ENV] = ",".join(modules)
+    return _prove_one(job)
 
 
 def prove_all(jobs: Sequence[ProofJob], workers: int) -> list[list[MethodResult]]:
-    """The Z3 results of every job, in job order, on ``workers`` processes.
-
-    How much of its resource limit a Z3 check consumes depends on what the same process
-    asked Z3 before (the context's terms and caches). So each worker gets a fixed share —
-    every ``workers``-th job, in order — rather than the next job when it is free, which
-    would depend on the machine's load: the same jobs give the same counts, hence the same
-    verdicts, on a quiet and on a loaded machine.
-    """
-    if workers <= 1 or len(jobs) <= 1:
-        return _prove_share(jobs)
-    shares = [jobs[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(_prove_share, shares))
-    results: list[list[MethodResult]] = [[] for _ in jobs]
-    for i, share in enumerate(done):
-        results[i::workers] = share
-    return results
+    """The Z3 results of every job, in job order, each in a fresh process, ``workers`` at a
+    time: how much of its resource limit a check consumes depends on what its process asked
+    Z3 before, so the same jobs give the same counts, hence the same verdicts, however many
+    workers, in whatever order, under whatever load (see :mod:`.isolated`)."""
+    modules = property_modules()
+    return map_isolated(_prove_fresh, [(modules, job) for job in jobs], workers)
 
 
 def check_links(spec: Spec, props: Sequence[Property]) -> None:

@@ -25,7 +25,7 @@ from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
-from .isolated import map_isolated
+from .fanout import fan_out
 
 __all__ = ["PROOF_SETTINGS", "check_links", "fuzz_result", "prove_all", "verify"]
 
@@ -89,9 +89,9 @@ def prove_all(jobs: Sequence[ProofJob], workers: int) -> list[list[MethodResult]
     """The Z3 results of every job, in job order, each in a fresh process, ``workers`` at a
     time: how much of its resource limit a check consumes depends on what its process asked
     Z3 before, so the same jobs give the same counts, hence the same verdicts, however many
-    workers, in whatever order, under whatever load (see :mod:`.isolated`)."""
+    workers, in whatever order, under whatever load (see :mod:`.fanout`)."""
     modules = property_modules()
-    return map_isolated(_prove_fresh, [(modules, job) for job in jobs], workers)
+    return fan_out(_prove_fresh, [(modules, job) for job in jobs], workers, fresh=True)
 
 
 def check_links(spec: Spec, props: Sequence[Property]) -> None:

@@ -39,11 +39,11 @@ OTHER_SETTINGS_FUZZ: dict[str, FuzzProfile] = {
 #: wall-clock backstop is only a safety net (see :mod:`pumpproof.engines.budget`). ci's
 #: limits are the defaults (engines/prove.py). thorough's k-induction limit covers the
 #: largest ``proof_rlimit`` (410 M: ten times P-DOSE-AUTO-TEMP-IOB's inductive step); its
-#: BMC limit is ten times the costliest depth-6 search check that concluded (P-DOSE-WHOLE-
-#: PULSES, 174 M at depth 5, of 11 properties measured; its depth 6, P-DOSE-AUTO-TEMP-IOB's
-#: and P-ALG-EXTENDED-EVEN's did not conclude in 15 minutes on a loaded machine, and now end
-#: unknown at the limit, the same on every run). Its backstop is far above the time 2 000 M
-#: take at the slowest count measured (1.1 M/s for that search).
+#: BMC limit is ten times the costliest search check that concluded (P-DOSE-WHOLE-PULSES,
+#: 174 M at depth 5; 14 of the 34 properties searched to depth 6, 11 concluded: its depth 6,
+#: P-DOSE-AUTO-TEMP-IOB's and P-ALG-EXTENDED-EVEN's did not in 15 minutes on a loaded
+#: machine, and now end unknown at the limit, the same on every run). Its backstop is far
+#: above the time 2 000 M take at the slowest count measured (1.1 M/s for that search).
 THOROUGH_BMC_RLIMIT = 2_000_000_000
 THOROUGH_INDUCTION_RLIMIT = 500_000_000
 THOROUGH_BACKSTOP_S = 7200

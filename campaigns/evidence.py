@@ -133,10 +133,20 @@ def evidence_json(evidence: Evidence) -> dict[str, Any]:
 
 
 def timings_json(evidence: Evidence, total_seconds: float) -> dict[str, Any]:
+    """Wall-clock seconds per property and method, and ``rlimit_peak``: the most of Z3's
+    resource limit one check of each Z3 method consumed, to see how close a proof came to
+    its budget (in the scope of each result)."""
+    results = [(item.prop.id, r) for item in evidence.properties for r in item.results]
+    results += [("obligations", r) for r in evidence.obligations]
+    peaks: dict[str, dict[str, int]] = {}
+    for owner, result in results:
+        if result.rlimit_peak is not None:
+            peaks.setdefault(owner, {})[result.method.value] = result.rlimit_peak
     return {
         "total_seconds": round(total_seconds, 3),
         "properties": {
             item.prop.id: {r.method.value: round(r.seconds, 3) for r in item.results}
             for item in evidence.properties
         },
+        "rlimit_peak": peaks,
     }

@@ -7,15 +7,16 @@ property, the results of each :class:`Method`). Writing files and printing belon
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
+from pumpproof.engines.budget import rlimit_text
 from pumpproof.engines.contracts import check_contracts
 from pumpproof.engines.fuzz import PROFILES, FuzzOutcome, FuzzProfile, fuzz, merge_outcomes
 from pumpproof.engines.prove import ProofSettings, bmc, k_induction, prove_state_invariants
 from pumpproof.engines.scenarios import settings_profiles
 from pumpproof.errors import SpecError
-from pumpproof.properties.catalogue import all_properties, by_id
+from pumpproof.properties.catalogue import MODULES_ENV, all_properties, by_id, property_modules
 from pumpproof.properties.contracts import ContractProperty
 from pumpproof.properties.evidence import Evidence, PropertyEvidence
 from pumpproof.properties.observer import Property
@@ -24,7 +25,9 @@ from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
 from pumpproof.targets import make_target
 
-__all__ = ["PROOF_SETTINGS", "check_links", "fuzz_result", "verify"]
+from .fanout import fan_out
+
+__all__ = ["PROOF_SETTINGS", "check_links", "fuzz_result", "prove_all", "verify"]
 
 #: Fuzzing under each of the other settings profiles (smaller than the spec's campaign).
 OTHER_SETTINGS_FUZZ: dict[str, FuzzProfile] = {
@@ -32,13 +35,30 @@ OTHER_SETTINGS_FUZZ: dict[str, FuzzProfile] = {
     "thorough": FuzzProfile(examples=300, steps=200, max_tick_run=1500),
 }
 
+#: Each Z3 check is bounded by Z3's resource limit (deterministic), never by time; the
+#: wall-clock backstop is only a safety net (see :mod:`pumpproof.engines.budget`). ci's
+#: limits are the defaults (engines/prove.py). thorough's k-induction limit covers the
+#: largest ``proof_rlimit`` (410 M: ten times P-DOSE-AUTO-TEMP-IOB's inductive step); its
+#: BMC limit is ten times the costliest search check that concluded (P-DOSE-WHOLE-PULSES,
+#: 174 M at depth 5; 14 of the 34 properties searched to depth 6, 11 concluded: its depth 6,
+#: P-DOSE-AUTO-TEMP-IOB's and P-ALG-EXTENDED-EVEN's did not in 15 minutes on a loaded
+#: machine, and now end unknown at the limit, the same on every run). Its backstop is far
+#: above the time 2 000 M take at the slowest count measured (1.1 M/s for that search).
+THOROUGH_BMC_RLIMIT = 2_000_000_000
+THOROUGH_INDUCTION_RLIMIT = 500_000_000
+THOROUGH_BACKSTOP_S = 7200
 PROOF_SETTINGS: dict[str, ProofSettings] = {
-    "ci": ProofSettings(bmc_depth=3, max_k=1, timeout_ms=60_000),
-    "thorough": ProofSettings(bmc_depth=6, max_k=3, timeout_ms=600_000),
+    "ci": ProofSettings(bmc_depth=3, max_k=1),
+    "thorough": ProofSettings(bmc_depth=6, max_k=3, bmc_rlimit=THOROUGH_BMC_RLIMIT,
+                              induction_rlimit=THOROUGH_INDUCTION_RLIMIT,
+                              backstop_s=THOROUGH_BACKSTOP_S),
 }
 
 
-def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
+ProofJob = tuple[str, Params, ProofSettings]  # a property's id, the pump, the budgets
+
+
+def _prove_one(args: ProofJob) -> list[MethodResult]:
     prop_id, params, settings = args
     prop = by_id(prop_id)
     depth = max(settings.max_k, prop.induction_depth)
@@ -47,14 +67,31 @@ def _prove_one(args: tuple[str, Params, ProofSettings]) -> list[MethodResult]:
     # properties whose symbolic search Z3 does not finish in time: those search with the
     # spec's settings, and the result's scope says which.
     search = dataclasses.replace(settings, symbolic_settings=prop.bmc_symbolic_settings)
-    if not prop.induction or settings.timeout_ms < prop.proof_timeout_ms:
+    if not prop.induction or settings.induction_rlimit < prop.proof_rlimit:
         why = ("Z3 does not decide its inductive step" if not prop.induction else
-               f"its proof needs a Z3 limit of {prop.proof_timeout_ms} ms per check "
-               f"(this profile: {settings.timeout_ms} ms); the thorough profile attempts it")
+               f"its proof needs a Z3 resource limit of {rlimit_text(prop.proof_rlimit)} "
+               f"per check (this profile: {rlimit_text(settings.induction_rlimit)}); the "
+               "thorough profile attempts it")
         skipped = MethodResult(Method.KINDUCTION, Verdict.UNKNOWN,
                                detail=f"not attempted: {why}")
         return [skipped, bmc(prop, params, search)]
     return [k_induction(prop, params, induction), bmc(prop, params, search)]
+
+
+def _prove_fresh(task: tuple[tuple[str, ...], ProofJob]) -> list[MethodResult]:
+    """One job in its fresh process, with the parent's ``--properties`` modules."""
+    modules, job = task
+    os.environ[MODULES_ENV] = ",".join(modules)
+    return _prove_one(job)
+
+
+def prove_all(jobs: Sequence[ProofJob], workers: int) -> list[list[MethodResult]]:
+    """The Z3 results of every job, in job order, each in a fresh process, ``workers`` at a
+    time: how much of its resource limit a check consumes depends on what its process asked
+    Z3 before, so the same jobs give the same counts, hence the same verdicts, however many
+    workers, in whatever order, under whatever load (see :mod:`.fanout`)."""
+    modules = property_modules()
+    return fan_out(_prove_fresh, [(modules, job) for job in jobs], workers, fresh=True)
 
 
 def check_links(spec: Spec, props: Sequence[Property]) -> None:
@@ -86,17 +123,13 @@ def verify(
     settings = dataclasses.replace(PROOF_SETTINGS[profile], ranges=ranges)
     proved: dict[str, list[MethodResult]] = {}
     jobs = [(p.id, params, settings) for p in observers if p.prove]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for (prop_id, _, _), results in zip(jobs, pool.map(_prove_one, jobs), strict=True):
-                proved[prop_id] = results
-                if progress:
-                    progress(f"proved {prop_id}: {results[0].verdict.value}")
-    else:
-        for job in jobs:
-            proved[job[0]] = _prove_one(job)
-            if progress:
-                progress(f"proved {job[0]}: {proved[job[0]][0].verdict.value}")
+    if progress:
+        progress(f"proving {len(jobs)} properties in Z3 on {min(workers, len(jobs))} "
+                 "worker(s)")
+    for (prop_id, _, _), results in zip(jobs, prove_all(jobs, workers), strict=True):
+        proved[prop_id] = results
+        if progress:
+            progress(f"proved {prop_id}: {results[0].verdict.value}")
     if progress:
         progress("proving the model's invariants")
     obligations = (prove_state_invariants(params, settings),)

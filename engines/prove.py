@@ -8,8 +8,13 @@
   satisfying the invariant (the pump's :func:`state_invariants` plus the property's
   lemmas), ``k`` steps on which everything holds are followed by a step on which it
   still holds; the base case is BMC to depth ``k`` from the initial state. If the
-  inductive step fails for every ``k`` up to the limit, or Z3 times out, the verdict is
-  ``unknown`` — never ``proved``.
+  inductive step fails for every ``k`` up to the limit, or Z3 runs out of its budget, the
+  verdict is ``unknown`` — never ``proved``.
+
+Every Z3 check is bounded by Z3's deterministic resource limit (``rlimit``, one per kind of
+query: BMC, k-induction, the invariants obligation), never by wall-clock time, so that the
+same inputs give the same verdicts on a quiet and on a loaded machine (see
+:mod:`pumpproof.engines.budget`); an ``unknown`` says which bound stopped Z3.
 """
 
 from __future__ import annotations
@@ -42,18 +47,40 @@ from pumpproof.pump_model.symbolic import (
 from pumpproof.spec import MAX_SCHEDULE_SEGMENTS, load_spec
 from pumpproof.spec.settings import INT_SETTINGS
 
+from .budget import BoundedSolver
 from .monitor import replay_violates
 
-__all__ = ["Domain", "ProofSettings", "bmc", "k_induction", "prove_state_invariants"]
+__all__ = ["BACKSTOP_S", "BMC_RLIMIT", "INDUCTION_RLIMIT", "INVARIANTS_RLIMIT", "Domain",
+           "ProofSettings", "bmc", "k_induction", "prove_state_invariants"]
 
 Domain = Callable[[Params, Request], Any]  # the constraints a request at the edge satisfies
+
+
+#: Z3's resource limit per check, by kind of query: at least ten times the most any check of
+#: that kind consumed in the ``ci`` profile on the reference model (``benchmarks/prove_all.py``
+#: prints the peaks), so that every proof that concludes concludes with a wide margin. The
+#: count of one query varies with what the process asked Z3 before (5.6 M to 6.5 M for the
+#: invariants), which the margin absorbs.
+BMC_RLIMIT = 500_000_000  # peak 49.5 M: P-DKA-BASAL-DELIVERED at depth 3, the spec's settings
+INDUCTION_RLIMIT = 250_000_000  # peak 20.2 M: P-CGM-AUTO-TEMP-ENDS, the inductive step
+INVARIANTS_RLIMIT = 70_000_000  # peak 6.5 M: the invariants' inductive step
+#: A safety net far above any check's normal time (seconds in ci), never the budget: a check
+#: it stops is reported as load-dependent (:data:`pumpproof.properties.verdicts.BACKSTOP`).
+#: Far above the time to exhaust the limits, too, so that a check which concludes nothing
+#: always says so the same way: nonlinear arithmetic counts slowest, 0.7 M per second on a
+#: loaded machine (P-DOSE-AUTO-TEMP-IOB), so 500 M take about 12 minutes.
+BACKSTOP_S = 1800
 
 
 @dataclass(frozen=True)
 class ProofSettings:
     bmc_depth: int = 4
     max_k: int = 2
-    timeout_ms: int = 60_000
+    # Z3's resource limit per check (rlimit: deterministic, see engines/budget.py), by query
+    bmc_rlimit: int = BMC_RLIMIT
+    induction_rlimit: int = INDUCTION_RLIMIT  # base case, inductive step and vacuity
+    invariants_rlimit: int = INVARIANTS_RLIMIT
+    backstop_s: int = BACKSTOP_S  # wall clock per check, the safety net only
     # Settings symbolic over everything ``configure`` accepts (the spec's hard ``ranges`` and
     # the protocol's consistency rules), except those a proof must keep concrete.
     symbolic_settings: bool = True
@@ -165,8 +192,10 @@ def concrete_names(prop: Property | None) -> tuple[str, ...]:
     return (*ALWAYS_CONCRETE_SETTINGS, *(n for n in extra if n not in ALWAYS_CONCRETE_SETTINGS))
 
 
-def proof_scope(params: Params, settings: ProofSettings, prop: Property | None) -> dict[str, Any]:
-    """What a proof of ``prop`` covers, for the evidence (``scope``)."""
+def proof_scope(params: Params, settings: ProofSettings, prop: Property | None,
+                rlimit: int) -> dict[str, Any]:
+    """What a proof of ``prop`` covers, for the evidence (``scope``), and the budget of each
+    of its Z3 checks: a verdict ``unknown`` is relative to it."""
     s = params.settings
     if settings.symbolic_settings:
         fixed = {name: getattr(s, name) for name in concrete_names(prop)}
@@ -174,7 +203,9 @@ def proof_scope(params: Params, settings: ProofSettings, prop: Property | None) 
     else:
         covered = {"fixed": s.to_protocol()}
     return {"settings": covered, "schedule_segments": MAX_SCHEDULE_SEGMENTS,
-            "request_domain": "checked"}
+            "request_domain": "checked",
+            "budget": {"z3_rlimit_per_check": rlimit,
+                       "wall_clock_backstop_s": settings.backstop_s}}
 
 
 def _settings_constraint(params: Params, settings: ProofSettings) -> Any:
@@ -203,10 +234,23 @@ def _from_initial(params: Params, prop: Property, rules: Rules, domain: Domain) 
     return _Unrolling(params, rules, ctx, prop, [state], [memory], [], [], [], [], domain)
 
 
-def _solver(timeout_ms: int) -> z3.Solver:
-    solver = z3.Solver()
-    solver.set("timeout", timeout_ms)
-    return solver
+@dataclass
+class _Solvers:
+    """The bounded solvers of one method's run: each check within ``rlimit``, and ``peak``
+    (the most one check consumed) for the result's calibration figure."""
+
+    rlimit: int
+    backstop_s: int
+    made: list[BoundedSolver] = dataclasses.field(default_factory=list)
+
+    def new(self) -> BoundedSolver:
+        solver = BoundedSolver(self.rlimit, self.backstop_s)
+        self.made.append(solver)
+        return solver
+
+    @property
+    def peak(self) -> int:
+        return max((solver.peak for solver in self.made), default=0)
 
 
 def _bool(value: Any) -> Any:
@@ -238,8 +282,10 @@ def bmc(
     domain: Domain = request_domain,
 ) -> MethodResult:
     """Search for a violation within ``settings.bmc_depth`` requests from minute 0."""
-    result = _bmc(prop, params, settings, progress, rules, domain)
-    return dataclasses.replace(result, scope=proof_scope(params, settings, prop))
+    solvers = _Solvers(settings.bmc_rlimit, settings.backstop_s)
+    result = _bmc(prop, params, settings, progress, rules, domain, solvers)
+    return dataclasses.replace(result, rlimit_peak=solvers.peak,
+                               scope=proof_scope(params, settings, prop, solvers.rlimit))
 
 
 def k_induction(
@@ -251,8 +297,10 @@ def k_induction(
     domain: Domain = request_domain,
 ) -> MethodResult:
     """Prove the property for all reachable states, or say why not (with its scope)."""
-    result = _k_induction(prop, params, settings, progress, rules, domain)
-    return dataclasses.replace(result, scope=proof_scope(params, settings, prop))
+    solvers = _Solvers(settings.induction_rlimit, settings.backstop_s)
+    result = _k_induction(prop, params, settings, progress, rules, domain, solvers)
+    return dataclasses.replace(result, rlimit_peak=solvers.peak,
+                               scope=proof_scope(params, settings, prop, solvers.rlimit))
 
 
 def _bmc(
@@ -262,13 +310,15 @@ def _bmc(
     progress: Callable[[str], None] | None,
     rules: Rules,
     domain: Domain,
+    solvers: _Solvers,
 ) -> MethodResult:
     started = time.perf_counter()
     params = _proof_params(params, settings, prop)
     unrolling = _from_initial(params, prop, rules, domain)
-    solver = _solver(settings.timeout_ms)
+    solver = solvers.new()
     solver.add(_settings_constraint(params, settings))
     trigger_seen = False
+    trigger_unknown = ""
     for depth in range(1, settings.bmc_depth + 1):
         if progress:
             progress(f"{prop.id}: BMC depth {depth}")
@@ -285,22 +335,30 @@ def _bmc(
         if answer == z3.unknown:
             return MethodResult(
                 Method.BMC, Verdict.UNKNOWN, depth=depth - 1,
-                detail=f"Z3 gave up at depth {depth}: {solver.reason_unknown()}",
+                detail=f"Z3 gave up at depth {depth}: {solver.why_unknown()}",
                 seconds=time.perf_counter() - started,
             )
         solver.add(_bool(unrolling.oks[-1]))
         if not trigger_seen:
             solver.push()
             solver.add(_bool(unrolling.triggers[-1]))
-            trigger_seen = solver.check() == z3.sat
+            reached = solver.check()
+            trigger_seen = reached == z3.sat
+            if reached == z3.unknown:
+                trigger_unknown = solver.why_unknown()
             solver.pop()
+    if trigger_seen:
+        trigger = ""
+    elif trigger_unknown:
+        trigger = f"; whether the trigger is reachable within the depth: {trigger_unknown}"
+    else:
+        trigger = "; trigger not reachable within the depth"
     return MethodResult(
         Method.BMC,
         Verdict.PASSED,
         depth=settings.bmc_depth,
         triggers=int(trigger_seen),
-        detail="no violation within the depth"
-        + ("" if trigger_seen else "; trigger not reachable within the depth"),
+        detail="no violation within the depth" + trigger,
         seconds=time.perf_counter() - started,
     )
 
@@ -337,6 +395,7 @@ def _k_induction(
     progress: Callable[[str], None] | None,
     rules: Rules,
     domain: Domain,
+    solvers: _Solvers,
 ) -> MethodResult:
     started = time.perf_counter()
     params = _proof_params(params, settings, prop)
@@ -353,25 +412,27 @@ def _k_induction(
     discharged = "".join(f"; obligation discharged: {name} ({detail})"
                          for name, _, detail in obligations)
     base = _from_initial(params, prop, rules, domain)
-    base_solver = _solver(settings.timeout_ms)
+    base_solver = solvers.new()
     base_solver.add(_settings_constraint(params, settings))
     init_invariant = base.invariant(0)
     base_solver.push()
     base_solver.add(z3.Not(init_invariant))
-    if base_solver.check() != z3.unsat:
-        base_solver.pop()
+    answer = base_solver.check()
+    base_solver.pop()
+    if answer != z3.unsat:
         return MethodResult(
             Method.KINDUCTION, Verdict.UNKNOWN, depth=0,
-            detail="the invariant does not hold in the initial state (lemma error)",
+            detail="the invariant does not hold in the initial state (lemma error)"
+            if answer == z3.sat else
+            f"Z3 gave up on the initial state: {base_solver.why_unknown()}",
             seconds=time.perf_counter() - started,
         )
-    base_solver.pop()
 
     template = prop.init(ctx)
     state0 = symbolic_state(params, "s0")
     memory0 = _symbolic_like(template, "m0")
     path = _Unrolling(params, rules, ctx, prop, [state0], [memory0], [], [], [], [], domain)
-    step_solver = _solver(settings.timeout_ms)
+    step_solver = solvers.new()
     step_solver.add(_settings_constraint(params, settings), path.invariant(0))
     cti: list[str] = []
     for k in range(1, settings.max_k + 1):
@@ -399,7 +460,7 @@ def _k_induction(
         if answer == z3.unknown:
             return MethodResult(
                 Method.KINDUCTION, Verdict.UNKNOWN, depth=k,
-                detail=f"Z3 gave up in the base case: {base_solver.reason_unknown()}",
+                detail=f"Z3 gave up in the base case: {base_solver.why_unknown()}",
                 seconds=time.perf_counter() - started,
             )
         base_solver.add(_bool(base.oks[-1]))
@@ -432,7 +493,7 @@ def _k_induction(
         if answer == z3.unknown:
             return MethodResult(
                 Method.KINDUCTION, Verdict.UNKNOWN, depth=k,
-                detail=f"Z3 gave up in the inductive step: {step_solver.reason_unknown()}",
+                detail=f"Z3 gave up in the inductive step: {step_solver.why_unknown()}",
                 seconds=time.perf_counter() - started,
             )
         step_solver.add(_bool(path.oks[-1]), path.invariant(last))
@@ -445,21 +506,29 @@ def _k_induction(
     )
 
 
-def _vacuity(solver: z3.Solver, path: _Unrolling) -> str:
+def _vacuity(solver: BoundedSolver, path: _Unrolling) -> str:
     """Why the inductive step would be vacuous, or "" when its assumptions can all hold.
 
     Induction proves ``assumptions ⇒ property``; if the assumptions (invariants, lemmas,
     the request domain, the transition) contradict each other, or cannot meet the
-    property's trigger, every property would be "proved" — so that is never a proof.
+    property's trigger, every property would be "proved" — so that is never a proof; nor
+    is a step whose assumptions Z3 gave up on (their satisfiability is then not shown).
     """
-    if solver.check() == z3.unsat:
+    answer = solver.check()
+    if answer == z3.unsat:
         return "vacuous: the assumptions of the inductive step contradict each other"
+    if answer == z3.unknown:
+        return ("Z3 gave up showing the inductive step's assumptions satisfiable: "
+                + solver.why_unknown())
     solver.push()
     solver.add(_bool(path.triggers[-1]))
     answer = solver.check()
     solver.pop()
     if answer == z3.unsat:
         return "vacuous: the property's trigger cannot happen in the inductive step"
+    if answer == z3.unknown:
+        return ("Z3 gave up showing the property's trigger possible in the inductive step: "
+                + solver.why_unknown())
     return ""
 
 
@@ -477,30 +546,38 @@ def prove_state_invariants(
     invariants that break and gives the counterexample-to-induction (the request).
     """
     started = time.perf_counter()
-    scope = proof_scope(params, settings, None)
+    solvers = _Solvers(settings.invariants_rlimit, settings.backstop_s)
+    scope = proof_scope(params, settings, None, solvers.rlimit)
     params = _proof_params(params, settings, None)
 
     def result(verdict: Verdict, detail: str, trace: list[dict[str, Any]] | None = None
                ) -> MethodResult:
         return MethodResult(Method.INVARIANTS, verdict, depth=1, triggers=1, detail=detail,
                             counterexample=trace, seconds=time.perf_counter() - started,
-                            scope=scope)
+                            scope=scope, rlimit_peak=solvers.peak)
 
     valid_settings = _settings_constraint(params, settings)
     initial = initial_state(params)
-    solver = _solver(settings.timeout_ms)
+    solver = solvers.new()
     initially = [_bool(f) for f in state_invariants(params, initial)]
     solver.add(valid_settings, z3.Not(z3.And(*initially)))
-    if solver.check() != z3.unsat:
+    answer = solver.check()
+    if answer == z3.unknown:
+        return result(Verdict.UNKNOWN, f"Z3 gave up on the initial state: {solver.why_unknown()}")
+    if answer == z3.sat:
         return result(Verdict.VIOLATED, "an invariant is false in the initial state of some "
                       "valid settings")
     state0 = symbolic_state(params, "s0")
     request = symbolic_request(params, "r0")
     after, _ = step(params, state0, request, rules)
-    solver = _solver(settings.timeout_ms)
+    solver = solvers.new()
     solver.add(valid_settings, *[_bool(f) for f in state_invariants(params, state0)],
                domain(params, request))
-    if solver.check() != z3.sat:
+    answer = solver.check()
+    if answer == z3.unknown:
+        return result(Verdict.UNKNOWN, "Z3 gave up showing the invariants and the request "
+                      f"domain satisfiable together: {solver.why_unknown()}")
+    if answer == z3.unsat:
         return result(Verdict.UNKNOWN, "vacuous: the invariants and the request domain "
                       "contradict each other")
     names = [_name(f) for f in state_invariants(params, state0)]
@@ -512,7 +589,7 @@ def prove_state_invariants(
         return result(Verdict.PROVED, f"all {len(names)} invariants are inductive "
                       "(and hold initially)")
     if answer == z3.unknown:
-        return result(Verdict.UNKNOWN, f"Z3 gave up: {solver.reason_unknown()}")
+        return result(Verdict.UNKNOWN, f"Z3 gave up: {solver.why_unknown()}")
     model = solver.model()
     broken = [names[i] for i, fact in enumerate(after_facts)
               if not z3.is_true(model.eval(fact, model_completion=True))]

@@ -231,6 +231,13 @@ def _problem(prop: Property, seen: set[str]) -> str | None:
         return f"{prop_id}: requirements must be a non-empty tuple of requirement ids"
     if not isinstance(prop, ContractProperty) and type(prop).update is Property.update:
         return f"{prop_id}: implements no update(ctx, memory, view)"
+    if hasattr(prop, "proof_timeout_ms"):
+        return (f"{prop_id}: proof_timeout_ms (milliseconds of wall clock) is replaced by "
+                "proof_rlimit, Z3's resource limit per check (deterministic): see README, "
+                "Proof budgets")
+    rlimit = getattr(prop, "proof_rlimit", 0)
+    if not isinstance(rlimit, int) or isinstance(rlimit, bool) or rlimit < 0:
+        return f"{prop_id}: proof_rlimit must be a whole number >= 0, got {rlimit!r}"
     return None
 
 

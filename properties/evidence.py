@@ -16,7 +16,15 @@ from pumpproof.errors import UsageError
 
 from .catalogue import by_id
 from .observer import Property
-from .verdicts import Method, MethodResult, Verdict, overall_verdict, verdict_counts, worst
+from .verdicts import (
+    BACKSTOP,
+    Method,
+    MethodResult,
+    Verdict,
+    overall_verdict,
+    verdict_counts,
+    worst,
+)
 
 #: How much a verdict claims, for comparing runs: losing a proof is a regression.
 STRENGTH: dict[Verdict, int] = {Verdict.VIOLATED: 0, Verdict.UNKNOWN: 1, Verdict.PASSED: 2,
@@ -127,9 +135,10 @@ class Evidence:
     def degraded(self) -> list[str]:
         """Why this evidence is weaker than its verdicts look: each is a reason not to pass.
 
-        An obligation not proved, an internal error, a lemma error, a property whose trigger
-        never happened, a fuzz run that exercised nothing, or a check whose budget ran out
-        before its directed scenarios finished.
+        An obligation not proved, an internal error, a lemma error, a Z3 check stopped by the
+        wall-clock backstop (load-dependent), a property whose trigger never happened, a fuzz
+        run that exercised nothing, or a check whose budget ran out before its directed
+        scenarios finished.
         """
         reasons = [f"obligation {result.method.value}: {result.verdict.value}: {result.detail}"
                    for result in self.obligations if result.verdict is not Verdict.PROVED]
@@ -137,7 +146,7 @@ class Evidence:
             for result in item.results:
                 if "INTERNAL ERROR" in result.detail:
                     reasons.append(f"{item.prop.id}: {result.method.value}: internal error")
-                elif "lemma error" in result.detail:
+                elif "lemma error" in result.detail or BACKSTOP in result.detail:
                     reasons.append(f"{item.prop.id}: {result.method.value}: {result.detail}")
                 if result.method is Method.FUZZ and not result.examples:
                     reasons.append(f"{item.prop.id}: fuzzing exercised nothing")

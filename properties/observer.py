@@ -103,12 +103,12 @@ class Property:
     # verdict's scope lists them.
     concrete_settings: ClassVar[tuple[str, ...]] = ()
     # k-induction attempted (False: composed with the model for BMC only, when its
-    # inductive step is known not to be decided within the proof time limits)
+    # inductive step is known not to be decided within the proof budgets)
     induction: ClassVar[bool] = True
-    # k-induction is attempted only in profiles whose Z3 limit per check is at least this
-    # (for a proof known to take longer than ci's limit: attempting it there would make
-    # the verdict depend on the machine's load, and evidence must be reproducible)
-    proof_timeout_ms: ClassVar[int] = 0
+    # k-induction is attempted only in profiles whose Z3 resource limit per check (rlimit,
+    # deterministic) is at least this: for a proof known to need more work than ci's limit,
+    # which would spend ci's time to conclude nothing
+    proof_rlimit: ClassVar[int] = 0
     induction_depth: ClassVar[int] = 1
     # The bounded search runs over every valid setting (symbolic, like the proofs) unless
     # False: then with the spec's settings, and its scope says so. False only where Z3

@@ -501,10 +501,10 @@ class BasalDeliveredAsProgrammed(Property):
     # pulses of rate·60/60, and windows that start a run within one. (The basal
     # accumulator carries less than one pulse into the run: the lemma
     # 0 ≤ 60·D − E + basal_acc < 60·pulse_mU.) Proved by 1-induction with the nonlinear
-    # Bresenham lemma (_busy_lemmas) in 20 s to over 300 s of Z3 depending on the
-    # machine's load, beyond ci's 60 s limit: so k-induction runs only in the thorough
-    # profile (600 s per check); ci gives BMC + fuzzing, reproducibly.
-    proof_timeout_ms = 600_000
+    # Bresenham lemma (_busy_lemmas): its inductive step consumed 30.3 M of Z3's resource
+    # count (46 s on a loaded machine: nonlinear arithmetic counts slowly), so k-induction,
+    # with ten times that, runs only in the thorough profile; ci gives BMC + fuzzing.
+    proof_rlimit = 310_000_000
     # Its bounded search over symbolic settings did not finish within 300 s at depth 3.
     bmc_symbolic_settings = False
 
@@ -574,9 +574,9 @@ class AutoTempBasalIobCap(Property):
     # not cancelled, no suspend/stop/restart since, CGM fresh at the minute's start) and
     # no bolus can be in progress (busy_until), the IOB recomputed from delivered insulin
     # after the tick is at most max_iob_mU — unless nothing was delivered. Proved by
-    # 1-induction with the nonlinear Bresenham lemma (see P-DKA-BASAL-DELIVERED for the
-    # time it takes).
-    proof_timeout_ms = 600_000
+    # 1-induction with the nonlinear Bresenham lemma: its inductive step consumed 40.5 M of
+    # Z3's resource count (56 s on a loaded machine); ten times that, thorough only.
+    proof_rlimit = 410_000_000
 
     def init(self, ctx: Context) -> tuple[Any, ...]:
         return (CGM_INIT, 0, _NO_TEMP, iob_ring_init(ctx))

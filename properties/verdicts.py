@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["SEVERITY", "Method", "MethodResult", "Verdict", "overall_verdict", "verdict_counts",
-           "worst"]
+__all__ = ["BACKSTOP", "SEVERITY", "Method", "MethodResult", "Verdict", "overall_verdict",
+           "verdict_counts", "worst"]
 
 
 class Verdict(StrEnum):
     """``proved``: for all reachable states (k-induction). ``passed``: no violation found
     by bounded search or fuzzing (evidence, not proof). ``violated``: a counterexample
-    exists and was replayed. ``unknown``: no conclusion (timeout, k exhausted)."""
+    exists and was replayed. ``unknown``: no conclusion (Z3's resource limit ran out, k
+    exhausted, …)."""
 
     PROVED = "proved"
     PASSED = "passed"
@@ -36,6 +37,10 @@ class Method(StrEnum):
     CONTRACT = "contract"  # CrossHair contracts of a pure function
     INVARIANTS = "invariants"  # Z3: the model's own invariants are inductive (an obligation)
 
+
+#: How a result stopped by the wall clock (not by Z3's deterministic resource limit) says so:
+#: such a verdict may differ on another run, so the evidence lists it as degraded.
+BACKSTOP = "wall-clock backstop, load-dependent"
 
 #: Worst first: a violation outweighs no conclusion, which outweighs evidence, which
 #: outweighs proof. The single place this order is written.
@@ -72,6 +77,8 @@ class MethodResult:
     # What a proof or bounded search covered: settings (all valid but the fixed ones, or
     # fixed), schedule segments, whether the request domain was checked against the parser.
     scope: dict[str, Any] | None = None
+    # The most of Z3's resource limit one check consumed (calibration: timings.json only)
+    rlimit_peak: int | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method.value, "verdict": self.verdict.value}

@@ -278,4 +278,7 @@ def scope_text(scope: Mapping[str, Any] | None) -> str:
     segments = scope.get("schedule_segments")
     domain = ("every request the protocol parser accepts"
               if scope.get("request_domain") == "checked" else "an assumed request domain")
-    return f"Covers {said}; basal schedules of up to {segments} segments; {domain}."
+    budget = scope.get("budget")
+    bounded = (f" Each Z3 check within a resource limit of {budget['z3_rlimit_per_check']:,} "
+               "(deterministic, whatever the load)." if budget else "")
+    return f"Covers {said}; basal schedules of up to {segments} segments; {domain}.{bounded}"

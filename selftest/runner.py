@@ -49,7 +49,7 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
     ranges = tuple((name, low, high) for name, (low, high) in sorted(spec.ranges.items()))
     if prop.prove:
         proof_settings = ProofSettings(max_k=1, ranges=ranges)
-        if prop.induction and proof_settings.timeout_ms >= prop.proof_timeout_ms:
+        if prop.induction and proof_settings.induction_rlimit >= prop.proof_rlimit:
             proof = k_induction(prop, params, proof_settings, rules=rules)
             if proof.verdict is Verdict.VIOLATED:
                 return MutantResult(mutant, True, Method.KINDUCTION)

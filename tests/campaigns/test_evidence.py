@@ -92,3 +92,16 @@ def test_timings_keep_the_wall_clock_rounded() -> None:
     timings = timings_json(_evidence(), 12.34567)
     assert timings["total_seconds"] == 12.346
     assert timings["properties"]["P-DOSE-MAX-BOLUS"] == {"kinduction": 1.235, "fuzz": 2.0}
+
+
+def test_timings_keep_the_rlimit_peaks_and_the_evidence_does_not() -> None:
+    """How close a proof came to its budget goes to timings.json only: the same results
+    with other peaks give the same evidence.json."""
+    peaked = replace(_items()[2], results=(MethodResult(
+        Method.KINDUCTION, Verdict.PROVED, depth=1, triggers=1, rlimit_peak=4_870_485),))
+    invariants = MethodResult(Method.INVARIANTS, Verdict.PROVED, rlimit_peak=6_469_341)
+    evidence = replace(_evidence([peaked]), obligations=(invariants,))
+    assert timings_json(evidence, 1.0)["rlimit_peak"] == {
+        "P-SEC-REPLAY": {"kinduction": 4_870_485}, "obligations": {"invariants": 6_469_341}}
+    other = replace(peaked, results=(replace(peaked.results[0], rlimit_peak=1),))
+    assert evidence_json(evidence) == evidence_json(replace(evidence, properties=(other,)))

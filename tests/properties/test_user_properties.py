@@ -75,6 +75,13 @@ def test_a_properties_function_is_accepted(tmp_path: Path) -> None:
     (GOOD.replace('("REQ-DOSE-1",)', '"REQ-DOSE-1"') + "\nPROPERTIES = [Quiet]\n",
      "requirements must be a non-empty tuple"),
     (GOOD, "has neither a PROPERTIES list nor a properties() function"),
+    (GOOD.replace('    trigger = "never"', '    trigger = "never"\n    proof_timeout_ms = 600_000')
+     + "\nPROPERTIES = [Quiet]\n",
+     "P-USER-QUIET: proof_timeout_ms (milliseconds of wall clock) is replaced by "
+     "proof_rlimit, Z3's resource limit per check (deterministic): see README, Proof budgets"),
+    (GOOD.replace('    trigger = "never"', '    trigger = "never"\n    proof_rlimit = -1')
+     + "\nPROPERTIES = [Quiet]\n",
+     "P-USER-QUIET: proof_rlimit must be a whole number >= 0, got -1"),
     ("raise RuntimeError('boom')\n", "cannot import: RuntimeError: boom"),
 ])
 def test_a_bad_user_property_is_bad_input_naming_it(tmp_path: Path, body: str,

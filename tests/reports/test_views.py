@@ -114,6 +114,10 @@ def test_scope_text_names_the_fixed_settings_and_the_domain() -> None:
         "Covers every valid setting (the spec's hard ranges) except dia_min = 360, "
         "pulse_mU = 50; basal schedules of up to 48 segments; every request the protocol "
         "parser accepts.")
+    budget = {"z3_rlimit_per_check": 200_000_000, "wall_clock_backstop_s": 600}
+    assert scope_text({**symbolic, "budget": budget}).endswith(
+        "parser accepts. Each Z3 check within a resource limit of 200,000,000 "
+        "(deterministic, whatever the load).")
     assert scope_text({"settings": {"fixed": {}}, "schedule_segments": 48}).startswith(
         "Covers the spec's settings only")
     assert scope_text(None) == ""

@@ -61,6 +61,8 @@ def test_bad_controller_arguments_are_one_line_and_exit_2(tmp_path: Path) -> Non
                  ["check", "--controller", "oref0", "--target", "reference", *out],
                  ["check", "--controller", _cmd(), "--budget", "-1", *out],
                  ["check", "--controller", _cmd(), "--workers", "2", *out],
+                 ["check", "--controller", _cmd(), "--rounds", "2", *out],
+                 ["check", "--target", "reference", "--rounds", "0", *out],
                  ["controllers", "setup", "loop3"],
                  ["controllers", "decide", "--controller", _cmd(), str(tmp_path / "none.json")]):
         result = pumpproof(*args, env=_env(), cwd=ROOT, timeout=60)

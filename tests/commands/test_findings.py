@@ -58,8 +58,10 @@ def test_without_check_simulate_only_replays() -> None:
 
 def test_check_prints_each_finding_and_its_replay_command_works(tmp_path: Path) -> None:
     out = tmp_path / "a long directory name for the evidence of this firmware build"
-    result = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "10", "--out", str(out),
-                       env=ENV)
+    # one round whatever the load (a 10 s budget planned one round of ~9 s: on a loaded
+    # machine the deadline cut it, and the findings with it)
+    result = pumpproof("check", "--target", OFF_BY_ONE, "--budget", "300", "--rounds", "1",
+                       "--out", str(out), env=ENV)
     assert result.returncode == 1, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("VIOLATED "))

@@ -46,6 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="check an AID controller instead of a pump: oref0 | pyloopkit | "
                         "cmd:COMMAND (docs/controller.md; 'pumpproof controllers setup' first)")
     parser.add_argument("--budget", type=seconds, default=60.0, help="seconds (default 60)")
+    parser.add_argument("--rounds", type=positive_int, metavar="N",
+                        help="plan exactly N fuzzing rounds (20 examples each) instead of one "
+                        "per 10 s of budget: the same work, and so the same findings, on a "
+                        "fast or a loaded machine as long as the budget is not reached")
     parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--workers", type=positive_int, default=1, help="local processes")
     parser.add_argument("--dask", metavar="ADDRESS",
@@ -68,7 +72,7 @@ def run(args: argparse.Namespace) -> ExitCode:
             return _usage("give --controller or a target (--target, --target-cmd), not both")
         unused = [name for name, given in (
             ("--baseline", args.baseline), ("--write-baseline", args.write_baseline),
-            ("--dask", args.dask), ("--workers", args.workers != 1),
+            ("--dask", args.dask), ("--workers", args.workers != 1), ("--rounds", args.rounds),
             ("--strict-conformance", args.strict_conformance)) if given]
         if unused:
             return _usage(f"{', '.join(unused)} apply to pump targets, not to --controller")
@@ -81,7 +85,8 @@ def run(args: argparse.Namespace) -> ExitCode:
     use_properties(args, spec)
     baseline = Baseline.load(args.baseline) if args.baseline else None
     options = CheckOptions(target=target, budget_s=args.budget, seed=args.seed,
-                           workers=args.workers, timeout_s=args.timeout, dask_address=args.dask)
+                           workers=args.workers, timeout_s=args.timeout, dask_address=args.dask,
+                           rounds=args.rounds)
     stages = Stages(2)
     with stages.stage(f"checking {target}") as update:
         result = run_check(spec, options, progress=update)

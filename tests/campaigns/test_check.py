@@ -22,7 +22,9 @@ SMALL = FuzzProfile(examples=3, steps=20, max_tick_run=60)
 
 
 def test_an_off_by_one_python_target_is_caught_with_a_short_trace() -> None:
-    result = run_check(SPEC, CheckOptions(target=OFF_BY_ONE, budget_s=10))
+    # one round, however loaded the machine (a 10 s budget planned one round of ~9 s, and
+    # the deadline could cut it)
+    result = run_check(SPEC, CheckOptions(target=OFF_BY_ONE, budget_s=300, rounds=1))
     assert result.violated == ["P-DOSE-MAX-BOLUS"]
     trace = result.outcome.violations["P-DOSE-MAX-BOLUS"]
     assert trace[-1]["event"]["amount_mU"] == SPEC.settings.max_bolus_mU + SPEC.settings.pulse_mU

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 
 from pumpproof.errors import SpecError
 
-from .fta import FaultTree, analyse, build_bdd
+from .fta import FaultTree, analyse, build_bdd, check_tree
 from .fta.probability import exact_probability
 
 __all__ = ["Contribution", "EventImportance", "FrequencyResult", "quantify"]
@@ -134,14 +134,15 @@ def quantify(tree: FaultTree, initiators: Mapping[str, float], *,
     cut set does not hold exactly one initiating event.
     """
     where = f"{tree.source or tree.name}: {tree.top}"
-    structure = analyse(tree, importance=False)
+    check_tree(tree)  # build_bdd's contract
+    bdd = build_bdd(tree)  # once: for the cut-set check and the conditional probabilities
+    structure = analyse(tree, importance=False, bdd=bdd)
     if structure.cut_sets_truncated:
         raise SpecError([f"{where}: too many minimal cut sets to check that each holds one "
                          f"initiating event ({structure.cut_sets_note})"])
     problems = _cut_set_problems(where, structure.cut_sets, initiators)
     if problems:
         raise SpecError(problems)
-    bdd = build_bdd(tree)
     base = [0.0 if name in initiators else tree.basic_events[name].p for name in bdd.events]
     levels = [(level, name) for level, name in enumerate(bdd.events) if name in initiators]
 

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from itertools import chain
 from types import MappingProxyType
 
-from .bdd import Engine, build_bdd, relevant_levels
+from .bdd import Bdd, Engine, build_bdd, relevant_levels
 from .cutsets import ZDD_BUDGET, ZddBudget, cut_set_family
 from .graph import check_tree
 from .importance import Importance, importance_measures
@@ -89,10 +89,13 @@ class Analysis(Frozen):
 
 def analyse(tree: FaultTree, *, importance: bool = True, cut_sets: bool = True,
             limit_order: int | None = None, max_cut_sets: int | None = None,
-            engine: Engine = "auto", zdd_budget: int | None = ZDD_BUDGET) -> Analysis:
-    """Exact P(top), and (if asked) cut sets with the approximations, and importance."""
+            engine: Engine = "auto", zdd_budget: int | None = ZDD_BUDGET,
+            bdd: Bdd | None = None) -> Analysis:
+    """Exact P(top), and (if asked) cut sets with the approximations, and importance.
+    ``bdd``: the tree's BDD when the caller built it already (``build_bdd(tree)``)."""
     check_tree(tree)
-    bdd = build_bdd(tree, engine)
+    if bdd is None:
+        bdd = build_bdd(tree, engine)
     p = {name: tree.basic_events[name].p for name in bdd.events}
     p_by_level = [p[name] for name in bdd.events]
     p_top = exact_probability(bdd.function, p_by_level)

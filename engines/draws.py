@@ -17,18 +17,17 @@ release has no such pool, there is nothing to pin and the context does nothing.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from hypothesis.internal.conjecture import providers
 
+from .process_switch import ProcessSwitch
+
 __all__ = ["seed_only_draws"]
 
-_lock = threading.Lock()
-_depth = 0
-_saved: Callable[[], Any] | None = None
+_saved: list[Callable[[], Any]] = []  # Hypothesis' own collector, while switched off
 
 
 def _no_local_constants() -> Any:
@@ -41,26 +40,25 @@ def _clear_cache() -> None:
         cache.cache.clear()
 
 
+def _pin() -> None:
+    _saved.append(providers._get_local_constants)
+    providers._get_local_constants = _no_local_constants
+    _clear_cache()
+
+
+def _unpin() -> None:
+    providers._get_local_constants = _saved.pop()
+    _clear_cache()
+
+
+_SWITCH = ProcessSwitch(_pin, _unpin)
+
+
 @contextmanager
 def seed_only_draws() -> Iterator[None]:
     """Within: Hypothesis draws no constants from local modules (re-entrant, thread-safe)."""
-    global _depth, _saved
     if not hasattr(providers, "_get_local_constants"):
         yield
         return
-    with _lock:
-        if _depth == 0:
-            _saved = providers._get_local_constants
-            providers._get_local_constants = _no_local_constants
-            _clear_cache()
-        _depth += 1
-    try:
+    with _SWITCH.held():
         yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                assert _saved is not None
-                providers._get_local_constants = _saved
-                _saved = None
-                _clear_cache()

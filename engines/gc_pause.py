@@ -13,34 +13,29 @@ on the way out. Collection still runs, so cyclic garbage is still reclaimed.
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+from .process_switch import ProcessSwitch
 
 __all__ = ["fewer_collections"]
 
 _YOUNG_THRESHOLD = 20_000
-
-_lock = threading.Lock()
-_depth = 0
-_saved: tuple[int, ...] = ()
+_saved: list[tuple[int, ...]] = []  # the thresholds to restore
 
 
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Within: a frozen heap and a higher young-generation threshold (re-entrant)."""
-    global _depth, _saved
-    with _lock:
-        if _depth == 0:
-            _saved = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(_YOUNG_THRESHOLD, *_saved[1:])
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                gc.set_threshold(*_saved)
-                gc.unfreeze()
+def _pause() -> None:
+    _saved.append(gc.get_threshold())
+    gc.freeze()
+    gc.set_threshold(_YOUNG_THRESHOLD, *_saved[-1][1:])
+
+
+def _resume() -> None:
+    gc.set_threshold(*_saved.pop())
+    gc.unfreeze()
+
+
+_SWITCH = ProcessSwitch(_pause, _resume)
+
+
+# Within: a frozen heap and a higher young-generation threshold (re-entrant; also a
+# decorator, as contextlib's context managers are).
+fewer_collections = _SWITCH.held

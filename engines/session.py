@@ -15,7 +15,7 @@ from typing import Any
 from pumpproof.errors import AnswerError, TargetFailure
 from pumpproof.properties.evidence import ConformanceDiff
 from pumpproof.properties.observer import Property
-from pumpproof.pump_model import Observation, Params, ReferencePump
+from pumpproof.pump_model import Observation, Params, ReferencePump, Request
 from pumpproof.pump_model.jsonschemas import answer_problems
 from pumpproof.pump_model.protocol import (
     observation_from_json,
@@ -85,10 +85,11 @@ class Session:
         if pipelined or (overlap and len(messages) == 1):
             start = len(self.trace)
             self.trace.extend(messages)  # the trace holds what was sent, answered or not
+            requests = [self._request(message) for message in messages]  # parsed once
             wants: list[Any] = []
 
             def meanwhile() -> None:
-                wants.extend(map(self._reference_answer, messages))
+                wants.extend(map(self._reference_answer, messages, requests))
 
             if pipelined:
                 assert send_many is not None
@@ -98,36 +99,42 @@ class Session:
                 answers = [self.target.send(messages[0], meanwhile=meanwhile)]  # type: ignore[call-arg]
             if overlap and not wants:  # the target answered before it needed to wait
                 meanwhile()
-            for index, (message, answer) in enumerate(zip(messages, answers, strict=True)):
-                self._judge(message, answer, start + index, wants[index] if overlap else None)
+            for index, (message, request, answer) in enumerate(
+                    zip(messages, requests, answers, strict=True)):
+                self._judge(message, request, answer, start + index,
+                            wants[index] if overlap else None)
             return
         for message in messages:
             self.trace.append(message)
             answer = self.target.send(message)
-            self._judge(message, answer, len(self.trace) - 1, None)
+            self._judge(message, self._request(message), answer, len(self.trace) - 1, None)
 
-    def _reference_answer(self, message: dict[str, Any]) -> Any:
+    def _request(self, message: dict[str, Any]) -> Request:
+        request = request_from_json(message, self.params)
+        assert request is not None
+        return request
+
+    def _reference_answer(self, message: dict[str, Any], request: Request) -> Any:
         """The reference's answer to ``message``: an :class:`Observation` when it runs under
-        the session's settings (the same parsed request), else its protocol answer."""
+        the session's settings (stepping ``request``, the message parsed), else its
+        protocol answer."""
         assert self.reference is not None
         if self._reference_same_params:  # (configure set it; a dataclass == costs ~1 µs)
-            request = request_from_json(message, self.params)
-            assert request is not None
             return self.reference.apply(request)
         return self.reference.handle(message)
 
-    def _judge(self, message: dict[str, Any], answer: Any, index: int, want: Any) -> None:
+    def _judge(self, message: dict[str, Any], request: Request, answer: Any, index: int,
+               want: Any) -> None:
         """Check, compare and monitor one answer; ``want`` is the reference's answer when it
         was computed ahead (None: it is computed now, if a reference runs)."""
-        request = request_from_json(message, self.params)
-        assert request is not None
         try:
             observation = observation_from_json(answer)
         except AnswerError as exc:
             del self.trace[index + 1:]  # the trace ends at the offending request
             raise TargetFailure(f"answer to request {index} breaks the protocol: {exc}") from None
         if self.reference is not None:
-            self._compare(want if want is not None else self._reference_answer(message),
+            self._compare(want if want is not None
+                          else self._reference_answer(message, request),
                           observation, answer, index)
         self.monitor.feed(request, observation)
 

@@ -16,7 +16,7 @@ from pumpproof.errors import AnswerError, TargetFailure
 from pumpproof.properties.evidence import ConformanceDiff
 from pumpproof.properties.observer import Property
 from pumpproof.pump_model import Observation, Params, ReferencePump, Request
-from pumpproof.pump_model.jsonschemas import answer_problems
+from pumpproof.pump_model.jsonschemas import answer_problems_remembered
 from pumpproof.pump_model.protocol import (
     observation_from_json,
     observation_to_json,
@@ -59,9 +59,9 @@ class Session:
         answer = self.target.send(message)
         if not (isinstance(answer, dict) and answer.get("ok") is True):
             raise TargetFailure(f"target refused configure: {answer!r}"[:300])
-        # Once per session, the full schema (about 100 µs, too slow for every answer; the
-        # codec checks the observations that follow with the same rules).
-        problems = answer_problems(answer)
+        # Once per session, the full schema (too slow for every answer; the codec checks
+        # the observations that follow with the same rules), remembered across sessions.
+        problems = answer_problems_remembered(answer)
         if problems:
             raise AnswerError(f"answer to configure breaks answer.schema.json: "
                               f"{'; '.join(problems)}")

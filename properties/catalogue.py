@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import import_module, metadata
 from pathlib import Path
 from types import ModuleType
@@ -241,10 +241,18 @@ def _problem(prop: Property, seen: set[str]) -> str | None:
     return None
 
 
+@cache
+def _builtin_observers() -> tuple[Property, ...]:
+    """One instance of each built-in observer, shared: they hold no state (metadata is
+    class-level), and monitors compile their generated code once per list of instances
+    (``engines/compiled.py``), so every ``check`` round reuses the same plans."""
+    return tuple(cls() for cls in _CLASSES)
+
+
 def observer_properties() -> list[Property]:
     """Every property that is an observer (proved, searched, fuzzed, monitored)."""
     extra = [p for p in extension_properties() if not isinstance(p, ContractProperty)]
-    return [*(cls() for cls in _CLASSES), *extra]
+    return [*_builtin_observers(), *extra]
 
 
 def contract_properties() -> list[ContractProperty]:

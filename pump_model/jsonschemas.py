@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMA_NAMES",
     "SchemaName",
     "answer_problems",
+    "answer_problems_remembered",
     "event_is_valid",
     "request_problems",
     "schema_path",
@@ -99,6 +100,30 @@ def answer_problems(answer: Any, limit: int = 3) -> list[str]:
         definition = "observation" if "t" in answer else "lifecycle"
         return _problems(_validator("answer", definition), answer, limit)
     return _problems(_validator("answer"), answer, limit)
+
+
+# Canonical JSON of answers that validated: a target answers every session's ``configure``
+# alike, and the full schema costs about 1 ms, more than a short session's requests.
+_VALIDATED: set[str] = set()
+_VALIDATED_MAX = 256
+
+
+def answer_problems_remembered(answer: Any) -> list[str]:
+    """:func:`answer_problems`, skipping an answer equal (as JSON, keys sorted) to one
+    that validated before. JSON text keeps ``1``, ``1.0`` and ``true`` apart, so equal text
+    means an equal verdict; an answer that is not JSON-serialisable is validated anew."""
+    try:
+        text = json.dumps(answer, sort_keys=True)
+    except (TypeError, ValueError):
+        return answer_problems(answer)
+    if text in _VALIDATED:
+        return []
+    problems = answer_problems(answer)
+    if not problems:
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        _VALIDATED.add(text)
+    return problems
 
 
 def request_problems(request: Any, limit: int = 3) -> list[str]:

@@ -21,6 +21,7 @@ from pumpproof.pump_model.jsonschemas import (
     SCHEMA_NAMES,
     _validator,
     answer_problems,
+    answer_problems_remembered,
     event_is_valid,
     request_problems,
     schema,
@@ -94,6 +95,20 @@ def test_problems_name_the_field() -> None:
     assert answer_problems([1])[0].startswith("(the answer): [1] is not of type 'object'")
     assert request_problems({"op": "tick"}) == []
     assert request_problems({"op": "reboot"}) != []
+
+
+def test_remembered_verdicts_keep_json_types_apart() -> None:
+    """A valid answer is remembered by its JSON text; an answer that differs only in a
+    value's JSON type (1 against 1.0 against true) is judged anew, as the schema judges it."""
+    valid = {"ok": True, "name": "fw", "protocol": 1}
+    assert answer_problems_remembered(valid) == []
+    assert answer_problems_remembered(dict(reversed(list(valid.items())))) == []
+    variants = [{**valid, "protocol": True}, {**valid, "ok": 1}, {**valid, "protocol": 1.0},
+                {**valid, "protocol": "1"}, {**VALID, "reservoir_mU": -50}]
+    for _ in range(2):  # the second time, nothing refused may have been remembered
+        for variant in variants:
+            assert answer_problems_remembered(variant) == answer_problems(variant)
+    assert [bool(answer_problems(v)) for v in variants] == [True, True, False, True, True]
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)

@@ -52,6 +52,7 @@ class Session:
     def __post_init__(self) -> None:
         self.monitor = Monitor(self.params, self.properties)
         self._reference_same_params = False  # the reference parses each message itself
+        self._model_target = False  # the target is stepped with parsed requests (configure)
 
     def configure(self) -> None:
         message = {"op": "configure", "settings": self.params.settings.to_protocol()}
@@ -68,6 +69,8 @@ class Session:
         if self.reference is not None:
             self.reference.handle(message)
             self._reference_same_params = self.reference.params == self.params
+        model = getattr(self.target, "model", None)  # pumpproof's own pump: no JSON between
+        self._model_target = model is not None and model.params == self.params
 
     def send(self, message: dict[str, Any]) -> None:
         self.send_batch([message])
@@ -79,6 +82,13 @@ class Session:
         handed the reference's lockstep as ``meanwhile``: the reference steps the batch
         while the target computes its answers, after the requests went out.
         """
+        if self._model_target:
+            for message in messages:
+                self.trace.append(message)
+                request = self._request(message)
+                self._observed(request, self.target.observe(request),  # type: ignore[attr-defined]
+                               None, len(self.trace) - 1, None, message)
+            return
         overlap = self.reference is not None and getattr(self.target, "overlaps_work", False)
         send_many = getattr(self.target, "send_many", None)
         pipelined = send_many is not None and len(messages) > 1
@@ -132,13 +142,20 @@ class Session:
         except AnswerError as exc:
             del self.trace[index + 1:]  # the trace ends at the offending request
             raise TargetFailure(f"answer to request {index} breaks the protocol: {exc}") from None
+        self._observed(request, observation, answer, index, want, message)
+
+    def _observed(self, request: Request, observation: Observation,
+                  answer: dict[str, Any] | None, index: int, want: Any,
+                  message: dict[str, Any]) -> None:
+        """Compare (with a reference) and monitor one answer, as a record; ``answer`` is
+        its JSON (None: a model target's, encoded only if a difference needs showing)."""
         if self.reference is not None:
             self._compare(want if want is not None
                           else self._reference_answer(message, request),
                           observation, answer, index)
         self.monitor.feed(request, observation)
 
-    def _compare(self, want: Any, observation: Observation, answer: dict[str, Any],
+    def _compare(self, want: Any, observation: Observation, answer: dict[str, Any] | None,
                  index: int) -> None:
         """The target's answer against the reference's (``want``, from
         :meth:`_reference_answer`): as records, and as JSON only when they differ."""
@@ -150,6 +167,8 @@ class Session:
             expected = observation_to_json(want)
         else:
             expected = want
+        if answer is None:
+            answer = observation_to_json(observation)
         for name in _COMPARED:
             got, want = answer.get(name), expected.get(name)
             if name == "alarms" and isinstance(got, list):

@@ -58,7 +58,7 @@ def _kill(mutant: Mutant, spec: Spec, params: Params, seed: int) -> MutantResult
             return MutantResult(mutant, True, Method.BMC)
 
     def mutated_pump() -> InProcessTarget:
-        return InProcessTarget(rules.name, ReferencePump(spec, rules=rules))
+        return InProcessTarget(rules.name, ReferencePump(spec, rules=rules), model=True)
 
     # The spec's settings first, then the other settings profiles: some bugs hide behind
     # round numbers (a bolus rate that is a whole number of pulses).

@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import Any, Protocol
 
 from pumpproof.errors import TargetFailure, UsageError
-from pumpproof.pump_model import ReferencePump
+from pumpproof.pump_model import Observation, ReferencePump, Request
 from pumpproof.spec import Spec
 
 __all__ = ["TARGET_KINDS", "InProcessTarget", "Target", "TargetFailure", "make_target"]
@@ -31,20 +31,42 @@ class Target(Protocol):
 
 
 class InProcessTarget:
-    """Any object with ``handle(request) -> answer`` (the reference pump is one)."""
+    """Any object with ``handle(request) -> answer`` (the reference pump is one).
 
-    def __init__(self, name: str, handler: Any) -> None:
+    ``model``: the handler is pumpproof's own :class:`ReferencePump` (the built-in
+    reference, a self-test mutant), whose answers need no checking as protocol text. A
+    :class:`~pumpproof.engines.session.Session` then steps it with the request it has
+    already parsed and takes its :class:`Observation` as is: no JSON either way, the same
+    ``step`` and the same answers (``tests/engines/test_session.py`` holds them equal).
+    """
+
+    def __init__(self, name: str, handler: Any, model: bool = False) -> None:
         self.name = name
         self._handler = handler
+        self.model: ReferencePump | None = handler if model else None
+        if model and not isinstance(handler, ReferencePump):
+            raise TypeError(f"model=True needs a ReferencePump, got {type(handler).__name__}")
 
     def send(self, request: Any) -> Any:
         try:
             return self._handler.handle(request)
         except Exception as exc:  # a crash of the target, not of pumpproof
-            raise TargetFailure(f"target raised {type(exc).__name__}: {exc}"[:500]) from None
+            raise _raised(exc) from None
+
+    def observe(self, request: Request) -> Observation:
+        """The model's answer to ``request`` (parsed already), when ``model`` is set."""
+        assert self.model is not None
+        try:
+            return self.model.apply(request)
+        except Exception as exc:  # as for send
+            raise _raised(exc) from None
 
     def close(self) -> None:
         return None
+
+
+def _raised(exc: Exception) -> TargetFailure:
+    return TargetFailure(f"target raised {type(exc).__name__}: {exc}"[:500])
 
 
 def _command(spec: Spec, argument: str, timeout_s: float) -> Target:
@@ -56,7 +78,7 @@ def _command(spec: Spec, argument: str, timeout_s: float) -> Target:
 
 
 def _reference(spec: Spec, argument: str, timeout_s: float) -> Target:
-    return InProcessTarget("reference", ReferencePump(spec))
+    return InProcessTarget("reference", ReferencePump(spec), model=True)
 
 
 def _python(spec: Spec, argument: str, timeout_s: float) -> Target:

@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from pumpproof.engines.fuzz import FuzzProfile, fuzz
 from pumpproof.engines.session import ConformanceDiff, Session
 from pumpproof.errors import TargetFailure
 from pumpproof.properties.catalogue import by_id, observer_properties
-from pumpproof.pump_model import Params, ReferencePump
+from pumpproof.pump_model import REFERENCE, Params, ReferencePump
+from pumpproof.selftest.mutants import MUTANTS
 from pumpproof.spec import load_spec
 from pumpproof.targets import InProcessTarget
 from tests.fixtures.off_by_one import OffByOne
@@ -105,3 +107,38 @@ def test_a_configure_answer_that_breaks_the_schema_is_a_target_failure() -> None
     with pytest.raises(TargetFailure, match=r"answer to configure breaks answer\.schema\.json: "
                        r"name: '' should be non-empty"):
         session.configure()
+
+
+@pytest.mark.parametrize("mutant", [None, *[m.name for m in MUTANTS if m.rules is not None][:12]])
+def test_a_model_target_is_judged_exactly_as_its_json_answers(mutant: str | None) -> None:
+    """The built-in pump stepped with parsed requests (``model=True``: no JSON either way)
+    gives the same campaign as its protocol answers parsed: requests, triggers, findings
+    and their traces, for the reference and for mutants that break properties."""
+    rules = next((m.rules for m in MUTANTS if m.name == mutant), None) or REFERENCE
+    outcomes = [fuzz(SPEC, PARAMS, observer_properties(),
+                     lambda model=model: InProcessTarget("m", ReferencePump(SPEC, rules=rules),
+                                                         model=model),
+                     FuzzProfile(examples=8, steps=30, max_tick_run=120), seed=3)
+                for model in (False, True)]
+    plain, direct = ({"requests": o.requests, "examples": o.examples, "triggers": o.triggers,
+                      "violations": o.violations, "failure": o.target_failure}
+                     for o in outcomes)
+    assert plain == direct
+    if mutant is None:
+        assert plain["violations"] == {}
+
+
+def test_a_model_target_that_raises_is_a_target_failure() -> None:
+    class Crashes(ReferencePump):
+        def apply(self, request: Any) -> Any:
+            raise RuntimeError("boom")
+
+    session = Session(PARAMS, observer_properties(), InProcessTarget("c", Crashes(SPEC),
+                                                                      model=True))
+    session.configure()
+    assert session._model_target
+    with pytest.raises(TargetFailure, match="target raised RuntimeError: boom"):
+        session.send({"op": "tick"})
+    assert session.trace[-1] == {"op": "tick"}
+    with pytest.raises(TypeError):
+        InProcessTarget("x", object(), model=True)

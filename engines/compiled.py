@@ -502,9 +502,11 @@ def _value(printer: _Printer, value: Any) -> str:
 
 
 # Three ways to judge a step, cheapest to set up first. The observers interpreted (about
-# 120 µs a step); after GENERIC_AFTER interpreted steps, one plan traced for every kind at
-# once (the kind an input: ~50 ms to trace, ~1.7 times one kind's); and for a kind seen
-# HOT_AFTER times, a plan of its own (~30 ms, the kind folded in: the fastest per step).
+# 120 µs a step); after GENERIC_AFTER interpreted steps with requests of one schedule
+# length, one plan traced for every kind at once with that length (the kind an input:
+# ~50 ms to trace, ~1.7 times one kind's; 48 schedule slots take ~100 ms, for requests
+# rare enough that interpreting them all costs less); and for a kind seen HOT_AFTER
+# times, a plan of its own (~30 ms, the kind folded in: the fastest per step).
 GENERIC_AFTER = 128
 HOT_AFTER = 1024
 
@@ -520,7 +522,7 @@ class CompiledObservers:
                                for index, p in enumerate(self.properties))
         self._plans: dict[tuple[int | None, int], Plan] = {}
         self._seen: dict[tuple[int, int], int] = {}
-        self._interpreted = 0  # steps judged with no plan at all
+        self._interpreted: dict[int, int] = {}  # steps judged with no plan, by slots
 
     def plan(self, request: Request) -> Plan:
         """The plan of ``request``'s kind, traced now if it was not yet."""
@@ -551,8 +553,8 @@ class CompiledObservers:
         generic = self._plans.get((None, key[1]))
         if generic is not None:
             return generic
-        self._interpreted += 1
-        return self._plan(None, key[1]) if self._interpreted > GENERIC_AFTER else None
+        interpreted = self._interpreted[key[1]] = self._interpreted.get(key[1], 0) + 1
+        return self._plan(None, key[1]) if interpreted > GENERIC_AFTER else None
 
 _CACHE: dict[tuple[Params, tuple[int, ...]], tuple[tuple[Property, ...], CompiledObservers]] = {}
 

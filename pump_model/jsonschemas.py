@@ -106,15 +106,21 @@ def answer_problems(answer: Any, limit: int = 3) -> list[str]:
 # alike, and the full schema costs about 1 ms, more than a short session's requests.
 _VALIDATED: set[str] = set()
 _VALIDATED_MAX = 256
+_SCALARS = (str, int, float, bool)
 
 
 def answer_problems_remembered(answer: Any) -> list[str]:
     """:func:`answer_problems`, skipping an answer equal (as JSON, keys sorted) to one
-    that validated before. JSON text keeps ``1``, ``1.0`` and ``true`` apart, so equal text
-    means an equal verdict; an answer that is not JSON-serialisable is validated anew."""
+    that validated before. Only flat objects are remembered (string keys; string, number,
+    boolean or null values; no NaN): their JSON text keeps ``1``, ``1.0`` and ``true``
+    apart, so equal text means an equal verdict. Anything else is validated anew."""
+    if not (type(answer) is dict and all(
+            type(key) is str and (value is None or type(value) in _SCALARS)
+            for key, value in answer.items())):
+        return answer_problems(answer)
     try:
-        text = json.dumps(answer, sort_keys=True)
-    except (TypeError, ValueError):
+        text = json.dumps(answer, sort_keys=True, allow_nan=False)
+    except ValueError:  # NaN or an infinity
         return answer_problems(answer)
     if text in _VALIDATED:
         return []

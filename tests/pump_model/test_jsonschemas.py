@@ -104,11 +104,13 @@ def test_remembered_verdicts_keep_json_types_apart() -> None:
     assert answer_problems_remembered(valid) == []
     assert answer_problems_remembered(dict(reversed(list(valid.items())))) == []
     variants = [{**valid, "protocol": True}, {**valid, "ok": 1}, {**valid, "protocol": 1.0},
-                {**valid, "protocol": "1"}, {**VALID, "reservoir_mU": -50}]
+                {**valid, "protocol": "1"}, {**VALID, "reservoir_mU": -50},
+                {**valid, "protocol": float("nan")}, {**valid, 7: "x"}, [valid]]
     for _ in range(2):  # the second time, nothing refused may have been remembered
         for variant in variants:
             assert answer_problems_remembered(variant) == answer_problems(variant)
-    assert [bool(answer_problems(v)) for v in variants] == [True, True, False, True, True]
+    assert [bool(answer_problems(v)) for v in variants] == [True, True, False, True, True,
+                                                            True, False, True]
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)

@@ -58,14 +58,16 @@ def _configured(spec: Spec, trace: Sequence[Any]) -> tuple[ReferencePump, dict[s
 class _Answers(Protocol):
     """Where a timeline's answers come from."""
 
-    ended: str | None  # why the answers stopped before the trace did, if they did
-
     def start(self) -> tuple[Any, Any]:
         """The ``configure`` the monitor starts from, and its answer."""
 
     def answer(self, index: int, message: Any) -> tuple[Any, dict[str, Any]] | None:
         """The answer to ``trace[index]`` and what else its point carries; ``None`` once
-        there is no answer to judge (then ``ended`` says why)."""
+        there is no answer to judge."""
+
+    def ended(self) -> str | None:
+        """Why the answers stopped before the trace did, if they did (also when the trace
+        was over first: a failure on its only request, ``configure``, is still said)."""
 
 
 @dataclass
@@ -74,7 +76,6 @@ class _ModelAnswers:
 
     spec: Spec
     trace: Sequence[Any]
-    ended: str | None = None
     pump: ReferencePump = field(init=False)
     configure: dict[str, Any] = field(init=False)
 
@@ -87,6 +88,9 @@ class _ModelAnswers:
     def answer(self, index: int, message: Any) -> tuple[Any, dict[str, Any]] | None:
         return self.pump.handle(message), {}
 
+    def ended(self) -> str | None:
+        return None
+
 
 @dataclass
 class _ReplayedAnswers:
@@ -95,7 +99,6 @@ class _ReplayedAnswers:
     spec: Spec
     trace: Sequence[Any]
     replayed: Replay
-    ended: str | None = None
     model: _ModelAnswers = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,13 +116,17 @@ class _ReplayedAnswers:
         failure = self.replayed.failure
         if (failure is not None and (failed_at is None or index + 1 >= failed_at)) or (
                 index >= len(self.replayed.answers)):
-            if failure is not None:
-                where = f"at request {failed_at}" if failed_at else "before the first request"
-                self.ended = f"the target failed {where}: {failure}"
             return None
         model = self.model.pump.handle(message)
         return self.replayed.answers[index][1], {
             "model": {key: model.get(key) for key in MODEL_FIELDS}}
+
+    def ended(self) -> str | None:
+        failure, failed_at = self.replayed.failure, self.replayed.failed_at
+        if failure is None:
+            return None
+        where = f"at request {failed_at}" if failed_at else "before the first request"
+        return f"the target failed {where}: {failure}"
 
 
 def _judge(monitor: TraceMonitor, line: int, message: Any, answer: Any) -> str:
@@ -150,6 +157,7 @@ def _build(spec: Spec, trace: Sequence[Any], source: _Answers,
         monitor.feed(0, *source.start())
     points = []
     glucose: int | None = None
+    ended = None
     for index, message in enumerate(trace):
         if isinstance(message, dict) and message.get("op") == "configure":
             continue
@@ -176,12 +184,13 @@ def _build(spec: Spec, trace: Sequence[Any], source: _Answers,
             try:
                 point["judgement"] = _judge(monitor, index + 1, message, answer)
             except AnswerError as exc:  # only a target's answer can be bad
-                source.ended = f"the answer to request {index + 1} cannot be judged: {exc}"
+                ended = f"the answer to request {index + 1} cannot be judged: {exc}"
                 break
         points.append(point)
     out = {"points": points, "modes": list(MODES), "alarms": list(ALARMS)}
-    if source.ended is not None:
-        out["ended"] = source.ended
+    ended = ended or source.ended()
+    if ended is not None:
+        out["ended"] = ended
     return out
 
 

@@ -70,10 +70,12 @@ def test_a_target_that_crashes_mid_replay_ends_the_timeline_with_the_failure() -
 
 def test_a_target_answering_garbage_ends_before_its_first_point() -> None:
     garbage = f"cmd:{sys.executable} {garbage_pump.__file__}"
-    tl = target_timeline(SPEC, TRACE, _replayed(garbage, TRACE), MaxBolus())
-    assert tl["points"] == []
-    assert tl["ended"].startswith("the target failed ")
-    assert "not JSON" in tl["ended"]
+    for trace in (TRACE, TRACE[:1]):  # … also when its only request was the configure
+        tl = target_timeline(SPEC, trace, _replayed(garbage, trace), MaxBolus())
+        assert tl["points"] == []
+        assert tl["ended"].startswith("the target failed at request 1: answer is not JSON")
+    tl = target_timeline(SPEC, TRACE[1:], _replayed(garbage, TRACE[1:]))  # spec's configure
+    assert tl["ended"].startswith("the target failed before the first request: answer is not")
 
 
 def test_a_target_that_cannot_start_is_a_timeline_that_says_so() -> None:

@@ -16,7 +16,7 @@ The overall verdict of a campaign is the worst of the model's and every target's
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pumpproof.hazards.risk import HazardAssessment, assess
@@ -40,6 +40,8 @@ class TargetAssessment:
     evidence: Evidence
     not_exercised: tuple[tuple[str, str], ...]  # (property id, why), catalogue order
     hazards: HazardAssessment | None
+    # its findings replayed on it, by trace name (campaigns.timeline.target_timelines)
+    timelines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def description(self) -> str:

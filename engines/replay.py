@@ -20,11 +20,11 @@ from pumpproof.pump_model.jsonschemas import answer_problems
 from pumpproof.pump_model.protocol import observation_from_json, request_from_json
 from pumpproof.spec import Spec
 from pumpproof.spec.settings import Settings
-from pumpproof.targets import Target
+from pumpproof.targets import Target, make_target
 
 from .monitor import Monitor
 
-__all__ = ["Replay", "ReplayedViolation", "TraceMonitor", "replay"]
+__all__ = ["Replay", "ReplayedViolation", "TraceMonitor", "replay", "replay_fresh"]
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,17 @@ def replay(spec: Spec, target: Target, requests: Sequence[Any],
     except TargetFailure as exc:
         result.failure, result.failed_at = exc, line or None
     return result
+
+
+def replay_fresh(spec: Spec, description: str, timeout_s: float, requests: Sequence[Any],
+                 properties: Sequence[Property]) -> Replay:
+    """:func:`replay` on a fresh target made from ``description`` (closed after); a target
+    that cannot even start is recorded as the failure, never raised."""
+    try:
+        instance = make_target(description, spec, timeout_s)
+    except TargetFailure as exc:
+        return Replay([], TraceMonitor(Params(spec.settings), properties), exc, None)
+    try:
+        return replay(spec, instance, list(requests), properties)
+    finally:
+        instance.close()

@@ -112,13 +112,15 @@ class Bundle:
 
 def target_json(target: TargetAssessment) -> dict[str, Any]:
     """A target's entry: its check's evidence.json, with the target's own verdict (a target
-    failure is never a pass), the properties it could not exercise, and its hazards."""
+    failure is never a pass), the properties it could not exercise, its hazards and the
+    timelines of its findings as it answered them (by trace name)."""
     return {
         **evidence_json(target.evidence),
         "verdict": target.verdict.value,
         "not_exercised": [{"id": prop_id, "reason": reason}
                           for prop_id, reason in target.not_exercised],
         "hazards": target.hazards.to_json() if target.hazards is not None else None,
+        "timelines": {name: dict(t) for name, t in sorted(target.timelines.items())},
     }
 
 

@@ -17,6 +17,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE
+from pumpproof.properties.verdicts import Method
+
 from .bundle import BundleDocument
 from .charts import not_plotted, ranked_bars, timeline_svg
 from .timelines import request_rows
@@ -75,7 +78,18 @@ def _timelines(series: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         why_not = not_plotted(timeline)
         out[name] = {"svg": None if why_not else Markup(timeline_svg(timeline,
                                                                      f"Timeline of {name}")),
-                     "why_not": why_not, "rows": request_rows(timeline)}
+                     "why_not": why_not, "rows": request_rows(timeline),
+                     "ended": timeline.get("ended")}
+    return out
+
+
+def _target_timelines(series: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """A target's findings as :func:`_timelines` shows them, each with the property that
+    judged it (``None`` for the requests that made the target fail)."""
+    out = _timelines(series)
+    for name, view in out.items():
+        view["property"] = None if name == TARGET_FAILURE_TRACE else (
+            name.removeprefix("counterexamples/").removesuffix(f".{Method.FUZZ.value}.jsonl"))
     return out
 
 
@@ -116,4 +130,6 @@ def render_html(bundle: BundleDocument) -> str:
         diagrams=diagram_views(bundle),
         bars=bars,
         timelines=_timelines(bundle.get("timelines") or {}),
+        target_timelines=[_target_timelines(t.get("timelines") or {})
+                          for t in bundle.get("targets", [])],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -23,8 +24,9 @@ def test_a_check_in_a_log_has_full_ids_and_progress_lines(tmp_path: Path) -> Non
         assert f"│ {prop.id} " in result.stdout, prop.id
     assert "…" not in result.stdout
     assert "P-DOSE-DAILY-TO\n" not in result.stdout
-    assert f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}" in (
-        result.stdout.splitlines())
+    assert (f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}  "
+            f"timelines: {out / 'timelines.json'}") in result.stdout.splitlines()
+    assert json.loads((out / "timelines.json").read_text()) == {}  # nothing violated
     stages = result.stderr.splitlines()
     assert "stage 1/2: checking reference" in stages
     assert "stage 1/2: checking reference: round 1/1 on 1 worker(s)" in stages

@@ -74,6 +74,19 @@ def test_check_prints_each_finding_and_its_replay_command_works(tmp_path: Path) 
     replay = shlex.split(lines[head + 2].removeprefix("  replay: "))
     again = pumpproof(*replay[1:], env=ENV)
     assert again.returncode == 1 and lines[head] in again.stderr.splitlines()
+    # the same replay gave the finding's timeline: the device's answer, the model's, the
+    # judgement (timelines.json, named in the line that lists the outputs)
+    assert f"timelines: {out / 'timelines.json'}" in next(
+        line for line in lines if line.startswith("evidence: "))
+    timelines = json.loads((out / "timelines.json").read_text())
+    assert list(timelines) == ["counterexamples/P-DOSE-MAX-BOLUS.fuzz.jsonl"]
+    (violating,) = [p for p in timelines["counterexamples/P-DOSE-MAX-BOLUS.fuzz.jsonl"]["points"]
+                    if p["judgement"].startswith("violated")]
+    assert violating["accepted"] is True and violating["model"]["accepted"] is False
+    assert violating["judgement"] == "violated: " + lines[head].split(": ", 1)[1]
+    assert (out / "timelines.json").read_text() == json.dumps(timelines, indent=2,
+                                                              sort_keys=True,
+                                                              ensure_ascii=False) + "\n"
     # conformance notes name their saved trace, which replays as well
     notes = [line for line in lines if line.startswith("conformance: ")]
     assert notes
@@ -122,4 +135,9 @@ def test_run_prints_the_findings_of_each_target(gate_run: GateRun) -> None:
     assert (out / "controllers" / "0" / "controller-inputs" / "C-MAX-BASAL.json").is_file()
     bundle = json.loads((out / "bundle.json").read_text())
     assert bundle["controllers"][0]["controller"]["name"] == controller
+    # the finding's timeline, from the replay that gave its sentence, is in the target's entry
+    (violating,) = [p for p in bundle["targets"][2]["timelines"][
+        "counterexamples/P-DOSE-MAX-BOLUS.fuzz.jsonl"]["points"]
+        if p["judgement"].startswith("violated")]
+    assert violating["accepted"] is True and violating["model"]["accepted"] is False
     assert 'id="controllers"' in (out / "report.html").read_text()

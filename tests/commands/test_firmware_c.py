@@ -204,6 +204,13 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
     assert failed.get("errors") == str(len(unexercised))
     assert (out / "report.md").read_text().splitlines()[2].startswith("**Verdict: VIOLATED**")
 
+    # each target's findings replayed on it: the build's answers beside the model's
+    occlusion = first["timelines"]["counterexamples/P-DKA-OCCLUSION.fuzz.jsonl"]
+    (step,) = [p for p in occlusion["points"] if p["judgement"].startswith("violated")]
+    assert step["model"] != {k: step[k] for k in step["model"]}  # the build parts from it
+    assert "ended" not in occlusion
+    answering = second["timelines"]["counterexamples/target-failure.jsonl"]
+    assert answering["points"] == [] and "not JSON" in answering["ended"]
     html = (out / "report.html").read_text()
     row = re.search(r'<tr id="target-0-risk-H-OCCLUSION">.*?</tr>', html, re.S)
     assert row and "unacceptable" in row.group(0) and "violated</span> 1" in row.group(0)
@@ -215,6 +222,17 @@ def test_a_planted_bug_and_a_garbage_target_change_the_run_headline_risk_and_exi
             "Overall verdict: VIOLATED — the worst of 3 checked target(s)")
         assert "Overall verification verdict: PASSED" not in dom.stdout
         assert "&lt;b&gt;&amp;amp; ready&lt;/b&gt;" in dom.stdout  # what the target said, as text
+        # the build's finding as a timeline under the build: its plot, its answers, the
+        # model's beside them, and the violating step judged
+        figure = re.search(r'<figure class="timeline" id="target-0-timeline-P-DKA-OCCLUSION"'
+                           r'.*?</figure>', dom.stdout, re.S)
+        assert figure and "<svg" in figure.group(0)
+        assert "answer of the target" in figure.group(0) and "(differs)" in figure.group(0)
+        assert re.search(r'<tr class="violation">.*?<td class="v-violated">violated: ',
+                         figure.group(0), re.S)
+        failed = re.search(r'<figure class="timeline" id="target-1-timeline-failure".*?'
+                           r'</figure>', dom.stdout, re.S)
+        assert failed and "then it ended: " in failed.group(0) and "not JSON" in failed.group(0)
     again = tmp_path / "again.html"
     assert pumpproof("report", str(out / "bundle.json"), "--format", "html", "--out",
                      str(again)).returncode == 0

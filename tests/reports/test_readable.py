@@ -47,7 +47,8 @@ def test_a_group_opens_for_an_unacceptable_risk_on_a_target_and_says_so() -> Non
     assert groups["H-1"]["target_risk"] == []  # the build's assessment has no H-1
 
 
-def test_the_html_trace_has_one_details_per_hazard_and_no_repeated_hazard_cells() -> None:
+def _renderable() -> dict[str, Any]:
+    """The hand-made bundle with what the HTML template reads besides the trace."""
     bundle = _bundle()
     bundle["hazards"].update({"fault_trees": [], "gaps": []})
     for control in bundle["hazards"]["controls"]:
@@ -64,7 +65,11 @@ def test_the_html_trace_has_one_details_per_hazard_and_no_repeated_hazard_cells(
     for prop in bundle["evidence"]["properties"]:
         prop.update({"trigger": "t", "triggers": 1, "results": []})
     bundle["evidence"].update({"verdict": "violated", "model": {"sha256": "0"}})
-    html = render_html(bundle)
+    return bundle
+
+
+def test_the_html_trace_has_one_details_per_hazard_and_no_repeated_hazard_cells() -> None:
+    html = render_html(_renderable())
     trace = html[html.index('<section id="trace">'):html.index('<section id="properties">')]
     assert trace.count("<details") == 2 and trace.count("<summary>") == 2
     assert re.search(r'<details class="hazard-trace" id="trace-H-1" open>', trace)
@@ -96,10 +101,47 @@ def test_request_rows_say_what_was_asked_answered_and_judged() -> None:
     (row,) = request_rows({"points": [point]})
     assert row == {"line": 2, "t": 0, "request": "bolus amount_mU=5000 source=user",
                    "answer": "accepted; delivered 0 mU, IOB 5000 mU, mode running, alarms none",
-                   "judgement": "violated: accepted a bolus of 5000 mU", "violated": True}
+                   "judgement": "violated: accepted a bolus of 5000 mU", "violated": True,
+                   "model": None, "differs": False}
+    model = {"accepted": False, "reason": "exceeds_max_bolus", "delivered_mU": 0,
+             "iob_mU": 0, "mode": "running", "alarms": []}
+    (row,) = request_rows({"points": [{**point, "model": model}]})  # a target's point
+    assert row["model"] == ("refused (exceeds_max_bolus); delivered 0 mU, IOB 0 mU, mode "
+                            "running, alarms none") and row["differs"]
     old = {k: v for k, v in point.items() if k not in ("detail", "judgement")}
     old.update(accepted=False, reason="over_max_bolus", alarms=["occlusion"])
     (row,) = request_rows({"points": [old]})  # a bundle from before the request table
     assert row["request"] == "bolus" and row["judgement"] == "—" and not row["violated"]
     assert row["answer"].startswith("refused (over_max_bolus);")
     assert "alarms occlusion" in row["answer"]
+
+
+def test_a_targets_findings_are_drawn_under_it_with_the_models_answers_beside() -> None:
+    bundle = _renderable()
+    point = {"i": 1, "t": 0, "request": "bolus", "detail": "bolus amount_mU=10050 source=user",
+             "delivered_mU": 0, "iob_mU": 0, "glucose_mg_dL": None, "mode": "running",
+             "alarms": [], "accepted": True, "reason": None,
+             "model": {"accepted": False, "reason": "exceeds_max_bolus", "delivered_mU": 0,
+                       "iob_mU": 0, "mode": "running", "alarms": []},
+             "judgement": "violated: accepted a bolus of 10050 mU"}
+    bundle["targets"] = _bundle()["targets"]  # cmd:./fw, which hung
+    bundle["targets"][0].update({"verdict": "violated", "hazards": None, "not_exercised": [],
+                                 "timelines": {
+        "counterexamples/P-A.fuzz.jsonl": {"points": [point]},
+        "counterexamples/target-failure.jsonl": {
+            "points": [], "ended": "the target failed at request 1: <hang>"}}})
+    bundle["targets"][0]["target"].update({"examples": 1, "requests": 2, "rounds": 1})
+    bundle["targets"][0]["properties"][0].update({"triggers": 1, "results": []})
+    html = render_html(bundle)
+    section = html[html.index('<section id="target-0">'):]
+    found = re.search(r'<figure class="timeline" id="target-0-timeline-P-A">.*?</figure>',
+                      section, re.S)
+    assert found and 'href="#prop-P-A"' in found.group(0)
+    assert "<th scope=\"col\">answer of the reference model</th>" in found.group(0)
+    assert ('<td class="differs">refused (exceeds_max_bolus); delivered 0 mU, IOB 0 mU, mode '
+            "running, alarms none <strong>(differs)</strong></td>") in found.group(0)
+    assert '<td class="v-violated">violated: accepted a bolus of 10050 mU</td>' in found.group(0)
+    failed = re.search(r'<figure class="timeline" id="target-0-timeline-failure">.*?</figure>',
+                       section, re.S)
+    assert failed and "then it ended: " in failed.group(0)
+    assert "request 1: &lt;hang&gt;" in failed.group(0)  # what a target said stays text

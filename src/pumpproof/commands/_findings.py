@@ -18,12 +18,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pumpproof.engines.replay import Replay, ReplayedViolation, TraceMonitor, replay
-from pumpproof.errors import TargetFailure
+from pumpproof.engines.replay import Replay, ReplayedViolation, replay_fresh
 from pumpproof.properties.catalogue import observer_properties, property_modules
-from pumpproof.pump_model import Params
 from pumpproof.spec import Spec
-from pumpproof.targets import make_target
 
 __all__ = ["explain_trace", "finding_lines", "print_findings", "replay_command"]
 
@@ -56,25 +53,19 @@ def finding_lines(violation: ReplayedViolation | None, prop_id: str,
 
 def explain_trace(spec: Spec, target: str, timeout_s: float, trace: Sequence[Any]) -> Replay:
     """Replay ``trace`` on a fresh ``target`` with every monitor (never raises for it)."""
-    properties = observer_properties()
-    try:
-        instance = make_target(target, spec, timeout_s)
-    except TargetFailure as exc:
-        return Replay([], TraceMonitor(Params(spec.settings), properties), exc, None)
-    try:
-        return replay(spec, instance, list(trace), properties)
-    finally:
-        instance.close()
+    return replay_fresh(spec, target, timeout_s, trace, observer_properties())
 
 
 def print_findings(out: TextIO, spec: Spec, target: str, timeout_s: float,
                    violations: Mapping[str, tuple[Sequence[Any], Path]],
-                   labels: Mapping[str, str] | None = None, spec_dir: str | None = None) -> None:
-    """One finding (three lines) per violated property, in catalogue order."""
+                   labels: Mapping[str, str] | None = None, spec_dir: str | None = None,
+                   replays: Mapping[str, Replay] | None = None) -> None:
+    """One finding (three lines) per violated property, in catalogue order; a trace
+    already replayed on the target (``replays``, by property id) is not sent again."""
     by_id = {p.id: p for p in observer_properties()}
     for prop_id in [p for p in by_id if p in violations]:
         trace, path = violations[prop_id]
-        replayed = explain_trace(spec, target, timeout_s, trace)
+        replayed = (replays or {}).get(prop_id) or explain_trace(spec, target, timeout_s, trace)
         match = next((v for v in replayed.violations if v.prop.id == prop_id), None)
         command = replay_command(path, target, spec_dir, timeout_s)
         why_not = None

@@ -27,6 +27,7 @@ from pumpproof.campaigns.evidence import (
     counterexample_name,
 )
 from pumpproof.campaigns.junit import check_suite, junit_text
+from pumpproof.campaigns.timeline import Timeline, replay_findings, target_timelines
 from pumpproof.errors import ExitCode
 from pumpproof.files import jsonl, write_atomic, write_json
 from pumpproof.properties.verdicts import Method
@@ -37,6 +38,9 @@ from ._console import Stages, console
 from ._findings import print_findings
 from ._properties import add_properties_argument, use_properties
 from .verify_cmd import write_outputs
+
+#: The timelines of a check's findings, beside its evidence.json.
+TIMELINES = "timelines.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,7 +108,8 @@ def run(args: argparse.Namespace) -> ExitCode:
         write_json(Path(args.write_baseline), baseline_json(result, baseline))
     _print(result, target, out)
     with stages.stage("explaining the findings (replaying each saved trace)"):
-        print_target_findings(spec, result, target, out, args.timeout, args.spec)
+        timelines = print_target_findings(spec, result, target, out, args.timeout, args.spec)
+    write_json(out / TIMELINES, timelines)
     comparison = result.target.baseline
     failing = comparison.failing if comparison is not None else result.violated
     if failing or (failure is not None and failure.message):
@@ -120,8 +125,9 @@ def _usage(message: str) -> ExitCode:
 
 
 def print_target_findings(spec: Spec, result: CheckResult, target: str, out: Path,
-                          timeout_s: float, spec_dir: str | None) -> None:
-    """The finding lines of every violation of a check, each replayed for its sentence."""
+                          timeout_s: float, spec_dir: str | None) -> dict[str, Timeline]:
+    """The finding lines of every violation of a check, and the timelines of its findings
+    (by trace name): each trace is replayed once on the target, for both."""
     comparison = result.target.baseline
     labels: dict[str, str] = {}
     if comparison is not None:
@@ -130,8 +136,11 @@ def print_target_findings(spec: Spec, result: CheckResult, target: str, out: Pat
                   **{p: "KNOWN (accepted in the baseline)" for p in comparison.known}}
     violations = {prop_id: (trace, out / counterexample_name(prop_id, Method.FUZZ))
                   for prop_id, trace in result.outcome.violations.items()}
-    print_findings(sys.stdout, spec, target, timeout_s, violations, labels, spec_dir)
+    replays = replay_findings(spec, target, timeout_s, result.outcome)
+    print_findings(sys.stdout, spec, target, timeout_s, violations, labels, spec_dir,
+                   replays.by_property)
     sys.stdout.flush()
+    return target_timelines(spec, replays)
 
 
 def _print(result: CheckResult, target: str, out: Path) -> None:
@@ -150,8 +159,8 @@ def _print(result: CheckResult, target: str, out: Path) -> None:
         cut = list(result.target.shrinking_cut_short)
         console_.print(f"budget exhausted{f': shrinking cut short for {cut}' if cut else ''}",
                        markup=False, highlight=False)
-    console_.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}",
-                   markup=False, highlight=False)
+    console_.print(f"evidence: {out / 'evidence.json'}  junit: {out / 'junit.xml'}  "
+                   f"timelines: {out / TIMELINES}", markup=False, highlight=False)
     if outcome.target_failure:
         trace = outcome.target_trace or []
         where = f"trace: {out / TARGET_FAILURE_TRACE}, " if trace else ""

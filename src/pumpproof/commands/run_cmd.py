@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +129,9 @@ def run(args: argparse.Namespace) -> ExitCode:
         if failure is not None:
             print(f"TARGET FAILURE {description}: {failure.message} (trace: "
                   f"{target_out / TARGET_FAILURE_TRACE})", flush=True)
-        print_target_findings(spec, result, description, target_out, 5.0, args.spec)
-        assessment = assess_target(spec, result.evidence)
+        timelines = print_target_findings(spec, result, description, target_out, 5.0,
+                                          args.spec)
+        assessment = replace(assess_target(spec, result.evidence), timelines=timelines)
         if assessment.hazards is not None:
             write_json(target_out / "hazards.json", assessment.hazards.to_json())
         targets.append(assessment)

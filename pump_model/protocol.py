@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from pumpproof.errors import AnswerError
@@ -132,6 +134,14 @@ def observation_to_json(obs: Observation) -> dict[str, Any]:
     }
 
 
+@cache
+def _builtin_ranges() -> Mapping[str, tuple[int, int]]:
+    """The built-in spec's setting ranges, loaded once per process: a pump made without a
+    spec (a ``py:`` target's, once per session) needs only these, and a whole spec load
+    takes most of a second."""
+    return MappingProxyType(dict(load_spec().ranges))
+
+
 class ReferencePump:
     """The reference model as a protocol v1 target (in-process).
 
@@ -152,9 +162,7 @@ class ReferencePump:
         self.quit = False
 
     def _ranges(self) -> Mapping[str, tuple[int, int]]:
-        if self._spec is None:
-            self._spec = load_spec()
-        return self._spec.ranges
+        return self._spec.ranges if self._spec is not None else _builtin_ranges()
 
     def configure(self, settings: Any) -> dict[str, Any]:
         if self.params is not None:

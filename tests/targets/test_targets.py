@@ -71,3 +71,17 @@ def test_a_factory_that_raises_is_a_target_failure(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(module, "broken", broken, raising=False)
     with pytest.raises(TargetFailure, match="the factory raised RuntimeError: no hardware"):
         make_target("py:tests.fixtures.off_by_one:broken", SPEC)
+
+
+def test_a_pump_without_a_spec_checks_settings_against_the_built_in_ranges() -> None:
+    """A pump made without a spec (as a ``py:`` target makes one per session) reads the
+    built-in ranges, loaded once per process, not a whole spec per configure."""
+    from pumpproof.pump_model import ReferencePump, protocol
+
+    assert protocol._builtin_ranges() is protocol._builtin_ranges()
+    assert dict(protocol._builtin_ranges()) == dict(SPEC.ranges)
+    low, _ = SPEC.ranges["max_bolus_mU"]
+    below = {**CONFIGURE["settings"], "max_bolus_mU": low - 1}
+    answer = ReferencePump().handle({"op": "configure", "settings": below})
+    assert answer["ok"] is False and "max_bolus_mU" in answer["reason"]
+    assert ReferencePump().handle(CONFIGURE)["ok"] is True

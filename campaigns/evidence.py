@@ -17,7 +17,8 @@ from pumpproof.properties.evidence import Evidence, TargetRun
 from pumpproof.properties.verdicts import Method
 
 __all__ = ["EVIDENCE_SCHEMA", "TARGET_FAILURE_TRACE", "conformance_trace_name",
-           "counterexample_name", "evidence_json", "model_sha256", "timings_json"]
+           "counterexample_name", "counterexample_property",
+           "evidence_json", "model_sha256", "timings_json"]
 
 EVIDENCE_SCHEMA = "pumpproof.evidence/1"
 DEPENDENCIES = ("z3-solver", "hypothesis", "crosshair-tool", "networkx", "dd", "pydantic", "PyYAML")
@@ -47,6 +48,15 @@ def model_sha256() -> str:
 
 def counterexample_name(prop_id: str, method: Method) -> str:
     return f"counterexamples/{prop_id}.{method.value}.jsonl"
+
+
+def counterexample_property(name: str, method: Method) -> str | None:
+    """The property id in a :func:`counterexample_name` of ``method`` (None if ``name`` is
+    not one, e.g. the target failure's trace)."""
+    prefix, suffix = "counterexamples/", f".{method.value}.jsonl"
+    if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix + suffix):
+        return name[len(prefix):-len(suffix)]
+    return None
 
 
 def conformance_trace_name(index: int) -> str:

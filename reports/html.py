@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from pumpproof.campaigns.evidence import TARGET_FAILURE_TRACE
+from pumpproof.campaigns.evidence import counterexample_property
 from pumpproof.properties.verdicts import Method
 
 from .bundle import BundleDocument
@@ -88,8 +88,7 @@ def _target_timelines(series: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     judged it (``None`` for the requests that made the target fail)."""
     out = _timelines(series)
     for name, view in out.items():
-        view["property"] = None if name == TARGET_FAILURE_TRACE else (
-            name.removeprefix("counterexamples/").removesuffix(f".{Method.FUZZ.value}.jsonl"))
+        view["property"] = counterexample_property(name, Method.FUZZ)
     return out
 
 

@@ -6,7 +6,15 @@ import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-from pumpproof.campaigns.evidence import EVIDENCE_SCHEMA, evidence_json, model_sha256, timings_json
+from pumpproof.campaigns.evidence import (
+    EVIDENCE_SCHEMA,
+    TARGET_FAILURE_TRACE,
+    counterexample_name,
+    counterexample_property,
+    evidence_json,
+    model_sha256,
+    timings_json,
+)
 from pumpproof.campaigns.junit import evidence_suite, junit_text
 from pumpproof.files import dumps
 from pumpproof.properties.catalogue import by_id
@@ -105,3 +113,10 @@ def test_timings_keep_the_rlimit_peaks_and_the_evidence_does_not() -> None:
         "P-SEC-REPLAY": {"kinduction": 4_870_485}, "obligations": {"invariants": 6_469_341}}
     other = replace(peaked, results=(replace(peaked.results[0], rlimit_peak=1),))
     assert evidence_json(evidence) == evidence_json(replace(evidence, properties=(other,)))
+
+
+def test_a_counterexample_name_gives_back_its_property() -> None:
+    name = counterexample_name("P-DOSE-MAX-BOLUS", Method.FUZZ)
+    assert counterexample_property(name, Method.FUZZ) == "P-DOSE-MAX-BOLUS"
+    assert counterexample_property(name, Method.BMC) is None
+    assert counterexample_property(TARGET_FAILURE_TRACE, Method.FUZZ) is None
